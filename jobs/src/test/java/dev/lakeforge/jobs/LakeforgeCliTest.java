@@ -1,0 +1,102 @@
+package dev.lakeforge.jobs;
+
+import dev.lakeforge.runs.JobRun;
+import dev.lakeforge.runs.RunRecordStore;
+import dev.lakeforge.lake.TableName;
+import dev.lakeforge.testing.SparkExtension;
+import dev.lakeforge.testing.TestLakehouse;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import picocli.CommandLine.Command;
+
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@ExtendWith(SparkExtension.class)
+class LakeforgeCliTest {
+
+    @Command(name = "boom", description = "A job that fails (test only).")
+    static final class FailingJob extends JobCommand {
+        @Override
+        protected String jobName() {
+            return "boom";
+        }
+
+        @Override
+        protected void run(JobContext context, JobRun run) {
+            run.count("rows_in", 7);
+            throw new IllegalStateException("the source system is down");
+        }
+    }
+
+    @Test
+    void helpExitsZeroOnEveryCommand() {
+        assertThat(CliRunner.raw(cl -> { }, "--help").exitCode()).isZero();
+        for (String command : LakeforgeCli.commandLine().getSubcommands().keySet()) {
+            CliRunner.Result r = CliRunner.raw(cl -> { }, command, "--help");
+            assertThat(r.exitCode()).as(command + " --help").isZero();
+            assertThat(r.out()).as(command + " --help").contains("Usage:");
+        }
+    }
+
+    @Test
+    void versionNamesSparkAndDelta() {
+        CliRunner.Result r = CliRunner.raw(cl -> { }, "--version");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("lakeforge 0.").contains("Spark 4.1.0").contains("Delta Lake 4.3.1");
+    }
+
+    @Test
+    void usageErrorsExitTwo() {
+        assertThat(CliRunner.raw(cl -> { }, "no-such-command").exitCode()).isEqualTo(2);
+        assertThat(CliRunner.raw(cl -> { }).exitCode()).isEqualTo(2);
+        assertThat(CliRunner.raw(cl -> { }, "config", "--no-such-option").exitCode()).isEqualTo(2);
+        CliRunner.Result badDate = CliRunner.raw(cl -> { }, "pipeline", "--run-date", "2024-13-45");
+        assertThat(badDate.exitCode()).isEqualTo(2);
+        assertThat(badDate.err()).contains("'2024-13-45' is not a date YYYY-MM-DD");
+    }
+
+    @Test
+    void configurationErrorsExitTwoBeforeSparkWork(TestLakehouse t) {
+        CliRunner.Result r = CliRunner.run(t, "pipeline", "--set", "retry.max-attempts=many");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("lakeforge.retry.max-attempts: expected an integer from 1 to 100, found \"many\"");
+        assertThat(new RunRecordStore(t.lakehouse(), TableName.parse("ops.job_runs")).all().count()).isZero();
+    }
+
+    @Test
+    void configPrintsValuesWithOrigins(TestLakehouse t) {
+        CliRunner.Result r = CliRunner.run(t, "config", "--set", "spark.app-name=cli-test");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("lakeforge.spark.app-name = \"cli-test\"    # --set lakeforge.spark.app-name")
+                .contains("lakeforge.serving.schema = \"bi\"    # reference.conf")
+                .contains("# configuration hash: ");
+    }
+
+    @Test
+    void successfulJobExitsZeroAndIsListedByRuns(TestLakehouse t) {
+        CliRunner.Result r = CliRunner.run(t, "pipeline", "--run-date", "2024-02-01");
+        assertThat(r.exitCode()).as(r.all()).isZero();
+        assertThat(r.out()).contains("pipeline SUCCEEDED");
+        CliRunner.Result runs = CliRunner.run(t, "runs", "--limit", "5");
+        assertThat(runs.exitCode()).isZero();
+        assertThat(runs.out()).contains("pipeline").contains("2024-02-01").contains("SUCCEEDED");
+    }
+
+    @Test
+    void failedJobExitsOneAndIsRecorded(TestLakehouse t) {
+        List<String> argv = new java.util.ArrayList<>(List.of("boom", "--run-date", "2024-02-02",
+                "--set", "lakehouse.root=" + t.loaded().config().lakehouse().root(), "--set", "metastore.type=in-memory"));
+        CliRunner.Result r = CliRunner.raw(cl -> cl.addSubcommand("boom", new FailingJob()), argv.toArray(String[]::new));
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.out()).contains("boom FAILED").contains("the source system is down");
+        List<Row> runs = new RunRecordStore(t.lakehouse(), TableName.parse("ops.job_runs")).recent(5, Optional.of("boom"));
+        assertThat(runs).singleElement().satisfies(row -> {
+            assertThat(row.<String>getAs("status")).isEqualTo("FAILED");
+            assertThat(row.<String>getAs("error_message")).contains("the source system is down");
+        });
+    }
+}

@@ -1,0 +1,85 @@
+package dev.lakeforge.jobs;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Checks the two jars the build produces (runs after `package`, in `verify`). */
+class PackagedJarsIT {
+    private static final Path RUNNABLE = Path.of(System.getProperty("lakeforge.runnable.jar"));
+    private static final Path SLIM = Path.of(System.getProperty("lakeforge.slim.jar"));
+
+    @Test
+    void slimJarHasLakeforgeAndDeltaButNoSparkScalaOrHadoop() throws Exception {
+        try (JarFile jar = new JarFile(SLIM.toFile())) {
+            List<String> names = Collections.list(jar.entries()).stream().map(e -> e.getName()).toList();
+            assertThat(names).contains("dev/lakeforge/jobs/LakeforgeCli.class", "dev/lakeforge/config/ConfigLoader.class",
+                    "reference.conf", "META-INF/services/org.apache.spark.sql.sources.DataSourceRegister");
+            assertThat(names).anyMatch(n -> n.startsWith("io/delta/tables/"));
+            // Delta keeps some of its own classes in Spark's packages; every such class must come from a Delta jar.
+            java.util.Set<String> deltaEntries = new java.util.HashSet<>();
+            for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+                if (entry.contains("/io/delta/") && entry.endsWith(".jar")) {
+                    try (JarFile delta = new JarFile(entry)) {
+                        Collections.list(delta.entries()).forEach(e -> deltaEntries.add(e.getName()));
+                    }
+                }
+            }
+            assertThat(deltaEntries).isNotEmpty();
+            assertThat(names.stream().filter(n -> n.startsWith("org/apache/spark/") && n.endsWith(".class")))
+                    .allMatch(deltaEntries::contains);
+            assertThat(names).doesNotContain("org/apache/spark/SparkContext.class", "org/apache/spark/sql/Dataset.class",
+                    "org/apache/spark/sql/classic/SparkSession.class", "org/apache/spark/ml/Pipeline.class");
+            assertThat(names).noneMatch(n -> n.startsWith("scala/"));
+            assertThat(names).noneMatch(n -> n.startsWith("org/apache/hadoop/"));
+            assertThat(jar.getManifest().getMainAttributes().getValue("Main-Class")).isEqualTo("dev.lakeforge.jobs.LakeforgeCli");
+        }
+    }
+
+    @Test
+    void runnableJarMergesServiceFilesAndOpensModules() throws IOException {
+        try (JarFile jar = new JarFile(RUNNABLE.toFile())) {
+            String services = new String(jar.getInputStream(jar.getEntry("META-INF/services/org.apache.spark.sql.sources.DataSourceRegister"))
+                    .readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(services).contains("org.apache.spark.sql.delta.sources.DeltaDataSource")
+                    .contains("org.apache.spark.sql.execution.datasources.v2.parquet.ParquetDataSourceV2");
+            assertThat(jar.getManifest().getMainAttributes().getValue("Add-Opens")).contains("java.base/sun.nio.ch");
+        }
+    }
+
+    @Test
+    void runnableJarStartsWithJavaJarAndNoExtraFlags() throws Exception {
+        Result help = java("-jar", RUNNABLE.toString(), "--help");
+        assertThat(help.code).as(help.output).isZero();
+        assertThat(help.output).contains("Usage: lakeforge").contains("pipeline");
+        Result bad = java("-jar", RUNNABLE.toString(), "config", "--set", "spark.master=nowhere");
+        assertThat(bad.code).isEqualTo(2);
+        assertThat(bad.output).contains("lakeforge.spark.master: expected a Spark master URL");
+    }
+
+    record Result(int code, String output) {
+    }
+
+    static Result java(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(List.of(args));
+        Path log = Files.createTempFile("lakeforge-it", ".log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("timed out: " + cmd);
+        }
+        return new Result(p.exitValue(), Files.readString(log));
+    }
+}

@@ -1,0 +1,37 @@
+package dev.lakeforge.config;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The configuration cannot be used. Raised before Spark starts; the CLI turns it into exit code 2.
+ * Lists every problem found, not only the first, so one edit can fix them all.
+ */
+public class ConfigurationException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final List<ConfigProblem> problems;
+
+    public ConfigurationException(List<ConfigProblem> problems) {
+        super(format(problems));
+        this.problems = List.copyOf(problems);
+    }
+
+    public ConfigurationException(String key, String found, String expected) {
+        this(List.of(new ConfigProblem(key, found, expected)));
+    }
+
+    /** A problem that is not about one key (unreadable file, syntax error). */
+    public ConfigurationException(String message, Throwable cause) {
+        super("Invalid configuration: " + message, cause);
+        this.problems = List.of();
+    }
+
+    public List<ConfigProblem> problems() {
+        return problems;
+    }
+
+    private static String format(List<ConfigProblem> problems) {
+        return "Invalid configuration (" + problems.size() + (problems.size() == 1 ? " problem" : " problems") + "):\n"
+                + problems.stream().map(p -> "  - " + p.message()).collect(Collectors.joining("\n"));
+    }
+}

@@ -1,0 +1,40 @@
+package dev.lakeforge.config;
+
+import java.util.Optional;
+
+/**
+ * The BI serving database the result tables are published to.
+ *
+ * @param url        JDBC URL (jdbc:sqlite:… by default, jdbc:postgresql://… in production); relative SQLite paths
+ *                   are resolved against the project home
+ * @param user       writer account
+ * @param password   writer password, only ever from an environment variable
+ * @param schema     schema the tables go to (ignored by SQLite)
+ * @param readerRole read-only role granted SELECT on the schema
+ */
+public record ServingSettings(String url, String user, Optional<String> password, String schema, String readerRole) {
+    static ServingSettings read(ConfigReader r) {
+        String url = r.nonEmptyString("lakeforge.serving.url");
+        if (!url.isBlank() && !url.startsWith("jdbc:")) {
+            r.problem("lakeforge.serving.url", r.describe("lakeforge.serving.url"), "a JDBC URL starting with jdbc:");
+        }
+        if (url.startsWith("jdbc:sqlite:")) {
+            String file = url.substring("jdbc:sqlite:".length());
+            if (!file.isBlank() && !file.startsWith(":memory:")) {
+                url = "jdbc:sqlite:" + ConfigReader.resolveLocation(file, r.home(), "lakeforge.serving.url", r);
+            }
+        }
+        return new ServingSettings(url, r.string("lakeforge.serving.user"), r.secret("lakeforge.serving.password"),
+                r.identifier("lakeforge.serving.schema"), r.identifier("lakeforge.serving.reader-role"));
+    }
+
+    public boolean isSqlite() {
+        return url.startsWith("jdbc:sqlite:");
+    }
+
+    @Override
+    public String toString() {
+        return "ServingSettings[url=" + url + ", user=" + user + ", password=" + (password.isPresent() ? Secrets.MASK : "unset")
+                + ", schema=" + schema + ", readerRole=" + readerRole + "]";
+    }
+}

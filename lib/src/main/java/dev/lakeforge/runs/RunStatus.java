@@ -1,0 +1,3 @@
+package dev.lakeforge.runs;
+
+public enum RunStatus { RUNNING, SUCCEEDED, FAILED }

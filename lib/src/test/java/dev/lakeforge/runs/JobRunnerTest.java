@@ -1,0 +1,84 @@
+package dev.lakeforge.runs;
+
+import dev.lakeforge.testing.SparkExtension;
+import dev.lakeforge.testing.TestLakehouse;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@ExtendWith(SparkExtension.class)
+class JobRunnerTest {
+    private static final LocalDate DAY = LocalDate.of(2024, 3, 1);
+
+    @Test
+    void successfulRunIsRecordedWithTablesAndMetrics(TestLakehouse t) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        JobRunner runner = new JobRunner(t.lakehouse(), t.loaded()).out(new PrintStream(out, true, StandardCharsets.UTF_8));
+        RunRecord record = runner.run("ingest", DAY, run -> {
+            run.read("bronze.orders", 3, 120);
+            run.wrote("silver.orders", 4, 118);
+            run.count("rows_rejected", 2);
+        });
+
+        assertThat(record.status()).isEqualTo(RunStatus.SUCCEEDED);
+        List<Row> rows = runner.store().recent(10, Optional.empty());
+        assertThat(rows).hasSize(1);
+        Row r = rows.get(0);
+        assertThat(r.<String>getAs("run_id")).isEqualTo(record.runId()).startsWith("ingest-");
+        assertThat(r.<String>getAs("job")).isEqualTo("ingest");
+        assertThat(r.<java.sql.Date>getAs("run_date").toLocalDate()).isEqualTo(DAY);
+        assertThat(r.<String>getAs("status")).isEqualTo("SUCCEEDED");
+        assertThat(r.<String>getAs("error_message")).isNull();
+        assertThat(r.<String>getAs("config_hash")).isEqualTo(t.loaded().hash());
+        assertThat(r.<String>getAs("project_version")).isNotBlank().isNotEqualTo("unknown");
+        assertThat(r.<java.sql.Timestamp>getAs("ended_at")).isAfterOrEqualTo(r.<java.sql.Timestamp>getAs("started_at"));
+        assertThat(runner.store().versionsWritten(r)).isEqualTo(Map.of("silver.orders", 4L));
+        List<Row> tables = r.getList(r.fieldIndex("tables"));
+        assertThat(tables).extracting(x -> x.getString(0) + ":" + x.getString(1) + ":" + x.getLong(2) + ":" + x.getLong(3))
+                .containsExactly("bronze.orders:READ:3:120", "silver.orders:WRITE:4:118");
+        assertThat(r.<scala.collection.Map<String, Long>>getAs("metrics").get("rows_rejected").get()).isEqualTo(2L);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("ingest SUCCEEDED").contains("silver.orders").contains("rows_rejected=2");
+    }
+
+    @Test
+    void failedRunIsRecordedWithItsErrorAndSecretsAreRedacted(TestLakehouse t) {
+        JobRunner runner = new JobRunner(t.lakehouse(), t.loaded()).out(new PrintStream(new ByteArrayOutputStream()));
+        RunRecord ok = runner.run("refine", DAY, run -> { });
+        RunRecord failed = runner.run("refine", DAY.plusDays(1), run -> {
+            throw new IllegalStateException("source went away", new RuntimeException("root cause"));
+        });
+
+        assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(failed.errorMessage()).contains("IllegalStateException: source went away").contains("root cause");
+        List<Row> rows = runner.store().recent(10, Optional.of("refine"));
+        assertThat(rows).extracting(r -> r.<String>getAs("status")).containsExactlyInAnyOrder("SUCCEEDED", "FAILED");
+        assertThat(runner.store().byId(failed.runId())).get()
+                .satisfies(r -> assertThat(r.<String>getAs("error_message")).contains("source went away"));
+        assertThat(runner.store().byId(ok.runId())).isPresent();
+    }
+
+    @Test
+    void secretsNeverReachTheRunRecord() {
+        TestLakehouse t = SparkExtension.newLakehouse();
+        var loaded = dev.lakeforge.config.ConfigLoader.create().home(t.root())
+                .envVars(Map.of("LAKEFORGE_SERVING_PASSWORD", "Sup3rS3cret!"))
+                .systemProperties(new java.util.Properties())
+                .overrides(List.of("lakehouse.root=" + t.root(), "metastore.type=in-memory")).load();
+        JobRunner runner = new JobRunner(t.lakehouse(), loaded).out(new PrintStream(new ByteArrayOutputStream()));
+        RunRecord failed = runner.run("publish", DAY, run -> {
+            throw new IllegalStateException("login failed for password Sup3rS3cret!");
+        });
+        assertThat(failed.errorMessage()).contains("login failed").doesNotContain("Sup3rS3cret!");
+        assertThat(runner.store().all().toJSON().collectAsList().toString()).doesNotContain("Sup3rS3cret!");
+    }
+}
