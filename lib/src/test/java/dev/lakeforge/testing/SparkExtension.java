@@ -64,7 +64,24 @@ public final class SparkExtension implements BeforeAllCallback, ParameterResolve
         }
     }
 
+    /** A fresh lakehouse whose configuration file holds {@code hocon} (sources, expectations, …). */
+    public static TestLakehouse newLakehouseWithConf(String hocon, String... settings) {
+        Shared s = shared;
+        try {
+            Path root = Files.createTempDirectory(s.base, "lake");
+            Path conf = root.resolve("application.conf");
+            Files.writeString(conf, hocon);
+            return new TestLakehouse(s.spark, root, loadConfig(root, s.base, conf, settings));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static LoadedConfig loadConfig(Path root, Path base, String... settings) {
+        return loadConfig(root, base, null, settings);
+    }
+
+    static LoadedConfig loadConfig(Path root, Path base, Path confFile, String... settings) {
         List<String> sets = new ArrayList<>(List.of(
                 "lakehouse.root=" + root,
                 "lakehouse.landing=" + root.resolve("landing"),
@@ -75,8 +92,12 @@ public final class SparkExtension implements BeforeAllCallback, ParameterResolve
                 "serving.url=jdbc:sqlite:" + root.resolve("serving/lakeforge.db"),
                 "retry.initial-backoff=20ms"));
         sets.addAll(List.of(settings));
-        return ConfigLoader.create().home(base).envVars(Map.of()).systemProperties(new java.util.Properties())
-                .overrides(sets).load();
+        ConfigLoader loader = ConfigLoader.create().home(base).envVars(Map.of()).systemProperties(new java.util.Properties())
+                .overrides(sets);
+        if (confFile != null) {
+            loader.confFile(confFile);
+        }
+        return loader.load();
     }
 
     @Override

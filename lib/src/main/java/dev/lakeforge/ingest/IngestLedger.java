@@ -1,0 +1,124 @@
+package dev.lakeforge.ingest;
+
+import dev.lakeforge.lake.ConflictRetry;
+import dev.lakeforge.lake.Lakehouse;
+import dev.lakeforge.lake.TableName;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.apache.spark.sql.functions.col;
+
+/**
+ * The ledger of landing files ({@code ops.ingest_ledger}): which file was loaded into which bronze table, by
+ * checksum, so that a file is never loaded twice — not on a re-run, not under a new name.
+ * <p>
+ * A load first records its files as {@code PENDING} with a transaction number, then writes bronze and rejects
+ * as idempotent Delta writes under that number, then records the files as {@code INGESTED}. A load that died
+ * half-way is finished by the next run with the same files and number, so Delta skips what was already
+ * committed: nothing is lost and nothing is doubled.
+ */
+public final class IngestLedger {
+    public static final TableName TABLE = TableName.of("ops", "ingest_ledger");
+    public static final String PENDING = "PENDING";
+    public static final String INGESTED = "INGESTED";
+    public static final String DUPLICATE = "DUPLICATE";
+    public static final String EMPTY = "EMPTY";
+
+    static final StructType SCHEMA = new StructType(new StructField[]{
+            DataTypes.createStructField("source", DataTypes.StringType, false),
+            DataTypes.createStructField("file", DataTypes.StringType, false),
+            DataTypes.createStructField("relative_path", DataTypes.StringType, false),
+            DataTypes.createStructField("checksum", DataTypes.StringType, false),
+            DataTypes.createStructField("size_bytes", DataTypes.LongType, false),
+            DataTypes.createStructField("batch_date", DataTypes.DateType, true),
+            DataTypes.createStructField("status", DataTypes.StringType, false),
+            DataTypes.createStructField("txn_version", DataTypes.LongType, true),
+            DataTypes.createStructField("run_id", DataTypes.StringType, false),
+            DataTypes.createStructField("recorded_at", DataTypes.TimestampType, false),
+            DataTypes.createStructField("rows", DataTypes.LongType, true),
+            DataTypes.createStructField("rejected", DataTypes.LongType, true),
+            DataTypes.createStructField("note", DataTypes.StringType, true)});
+
+    private final Lakehouse lakehouse;
+
+    public IngestLedger(Lakehouse lakehouse) {
+        this.lakehouse = lakehouse;
+    }
+
+    /** One ledger row. */
+    public record Entry(String source, LandingFile file, String status, Long txnVersion, String runId, Long rows, Long rejected,
+                        String note) {
+    }
+
+    /** The state of one source in the ledger. */
+    public record State(Map<String, String> doneByChecksum, List<Row> pending, long pendingTxn) {
+        public boolean hasPending() {
+            return !pending.isEmpty();
+        }
+    }
+
+    public State state(String source) {
+        Map<String, String> done = new HashMap<>();
+        if (!lakehouse.exists(TABLE)) {
+            return new State(done, List.of(), -1);
+        }
+        List<Row> rows = lakehouse.read(TABLE).where(col("source").equalTo(source))
+                .select("relative_path", "checksum", "status", "txn_version").collectAsList();
+        Set<Long> completed = new HashSet<>();
+        for (Row r : rows) {
+            String status = r.getString(2);
+            if (!PENDING.equals(status)) {
+                done.putIfAbsent(r.getString(1), r.getString(0));
+                if (!r.isNullAt(3)) {
+                    completed.add(r.getLong(3));
+                }
+            }
+        }
+        List<Row> pending = new ArrayList<>();
+        long txn = -1;
+        for (Row r : rows) {
+            if (PENDING.equals(r.getString(2)) && !completed.contains(r.getLong(3))) {
+                pending.add(r);
+                txn = Math.max(txn, r.getLong(3));
+            }
+        }
+        long pendingTxn = txn;
+        pending.removeIf(r -> r.getLong(3) != pendingTxn);
+        return new State(done, pending, pendingTxn);
+    }
+
+    /** Appends entries; returns the ledger's Delta version after the append. */
+    public long append(List<Entry> entries) {
+        Timestamp now = Timestamp.from(Instant.now());
+        List<Row> rows = new ArrayList<>();
+        for (Entry e : entries) {
+            LandingFile f = e.file();
+            rows.add(RowFactory.create(e.source(), f.path(), f.relative(), f.checksum(), f.size(),
+                    f.batchDate().map(Date::valueOf).orElse(null), e.status(), e.txnVersion(), e.runId(), now, e.rows(),
+                    e.rejected(), e.note()));
+        }
+        Dataset<Row> df = lakehouse.spark().createDataFrame(rows, SCHEMA).coalesce(1);
+        ConflictRetry.run(lakehouse.retry(), "append to " + TABLE,
+                () -> df.write().format("delta").mode("append").save(lakehouse.path(TABLE)));
+        return lakehouse.version(TABLE).orElseThrow();
+    }
+
+    /** The next transaction number: strictly above every number used so far. */
+    public long nextTxn() {
+        return lakehouse.version(TABLE).orElse(-1L) + 1;
+    }
+}

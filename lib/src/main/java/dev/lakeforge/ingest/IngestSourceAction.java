@@ -1,0 +1,464 @@
+package dev.lakeforge.ingest;
+
+import dev.lakeforge.lake.ConflictRetry;
+import dev.lakeforge.lake.Lakehouse;
+import dev.lakeforge.lake.TableName;
+import dev.lakeforge.runs.JobRun;
+import io.delta.tables.DeltaTable;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.LongWritable;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.mapreduce.InputSplit;
+import org.apache.hadoop.mapreduce.lib.input.FileSplit;
+import org.apache.hadoop.mapreduce.lib.input.TextInputFormat;
+import org.apache.spark.api.java.JavaNewHadoopRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sha2;
+
+/**
+ * Loads one source's new landing files into its append-only bronze table:
+ * <pre>
+ *   IngestResult r = new IngestSourceAction(lakehouse, landing).source(spec).runDate(d).run(jobRun).execute();
+ * </pre>
+ * Every declared column is kept as the string the file held (typing happens in silver), with ingest metadata
+ * ({@code _source_file, _file_checksum, _batch_date, _byte_offset, _line_number, _ingest_time, _run_id,
+ * _row_hash}). Lines that cannot be parsed go to {@code bronze.rejects} with the raw line, the file, the line
+ * number and the reason. A column a file adds evolves the table (when the source allows it); a declared column
+ * a file lacks stops the load before anything is written.
+ */
+public final class IngestSourceAction {
+    public static final TableName REJECTS = TableName.of("bronze", "rejects");
+    public static final String INGEST_TIME = "_ingest_time";
+    public static final String RUN_ID = "_run_id";
+    public static final String ROW_HASH = "_row_hash";
+    /** Longest line read; longer lines are skipped by the reader and reported as rejects. */
+    static final int MAX_LINE_BYTES = 16 * 1024 * 1024;
+    private static final Logger LOG = LoggerFactory.getLogger(IngestSourceAction.class);
+
+    private final Lakehouse lakehouse;
+    private final String landing;
+    private SourceSpec spec;
+    private LocalDate runDate;
+    private JobRun run;
+
+    public IngestSourceAction(Lakehouse lakehouse, String landing) {
+        this.lakehouse = lakehouse;
+        this.landing = landing;
+    }
+
+    public IngestSourceAction source(SourceSpec spec) {
+        this.spec = spec;
+        return this;
+    }
+
+    public IngestSourceAction runDate(LocalDate runDate) {
+        this.runDate = runDate;
+        return this;
+    }
+
+    public IngestSourceAction run(JobRun run) {
+        this.run = run;
+        return this;
+    }
+
+    public static TableName bronze(SourceSpec spec) {
+        return TableName.of("bronze", spec.name());
+    }
+
+    public IngestResult execute() {
+        if (!spec.isFileFormat()) {
+            return new JdbcSourceLoader(lakehouse, spec, runDate, run).execute();
+        }
+        SparkSession spark = lakehouse.spark();
+        Configuration hconf = spark.sparkContext().hadoopConfiguration();
+        List<LandingFile> found = new LandingScanner(hconf, landing).scan(spec.path(), runDate);
+        IngestLedger ledger = new IngestLedger(lakehouse);
+        IngestLedger.State state = ledger.state(spec.name());
+
+        List<LandingFile> toLoad = new ArrayList<>();
+        List<IngestLedger.Entry> noted = new ArrayList<>();
+        int skipped = 0;
+        int duplicates = 0;
+        int empty = 0;
+        long txn;
+        boolean resumed = state.hasPending();
+        if (resumed) {
+            txn = state.pendingTxn();
+            Map<String, LandingFile> byChecksum = new HashMap<>();
+            found.forEach(f -> byChecksum.putIfAbsent(f.checksum(), f));
+            for (Row p : state.pending()) {
+                LandingFile f = byChecksum.get(p.getString(1));
+                if (f == null) {
+                    throw new IllegalStateException("Source " + spec.name() + ": an earlier run left the load of " + p.getString(0)
+                            + " unfinished, and that file is gone or changed (checksum " + p.getString(1) + "). Restore the file"
+                            + " to finish the load; Lakeforge will not guess what it held.");
+                }
+                toLoad.add(f);
+            }
+            LOG.warn("Source {}: finishing the load of {} file(s) an earlier run left unfinished (transaction {})",
+                    spec.name(), toLoad.size(), txn);
+        } else {
+            Map<String, String> seen = new HashMap<>(state.doneByChecksum());
+            for (LandingFile f : found) {
+                String earlier = seen.get(f.checksum());
+                if (earlier != null) {
+                    if (earlier.equals(f.relative())) {
+                        skipped++;
+                    } else {
+                        duplicates++;
+                        noted.add(new IngestLedger.Entry(spec.name(), f, IngestLedger.DUPLICATE, null, run.runId(), 0L, 0L,
+                                "same content as " + earlier + "; not loaded again"));
+                        LOG.warn("Source {}: {} has the same content as {}; not loaded again", spec.name(), f.relative(), earlier);
+                    }
+                    continue;
+                }
+                seen.put(f.checksum(), f.relative());
+                if (f.size() == 0) {
+                    empty++;
+                    noted.add(new IngestLedger.Entry(spec.name(), f, IngestLedger.EMPTY, null, run.runId(), 0L, 0L, "empty file"));
+                    continue;
+                }
+                toLoad.add(f);
+            }
+            txn = ledger.nextTxn();
+        }
+
+        TableName bronze = bronze(spec);
+        if (toLoad.isEmpty()) {
+            if (!noted.isEmpty()) {
+                ledger.append(noted);
+            }
+            long v = lakehouse.version(bronze).orElse(-1L);
+            return new IngestResult(spec.name(), found.size(), 0, skipped, duplicates, empty, 0, 0, v, List.of(), false);
+        }
+
+        // Headers and schema compatibility, before anything is written.
+        Map<String, FileLayout> layouts = new LinkedHashMap<>();
+        Set<String> extra = new LinkedHashSet<>();
+        FileSystem fs = lakehouse.fileSystem();
+        for (LandingFile f : toLoad) {
+            layouts.put(f.path(), layout(fs, f, extra));
+        }
+        List<String> existingExtra = existingExtraColumns(bronze);
+        List<String> newColumns = extra.stream().filter(c -> !existingExtra.contains(c)).toList();
+        if (!newColumns.isEmpty() && !spec.evolves()) {
+            throw new IncompatibleSchemaException("Source " + spec.name() + ": new column(s) " + newColumns + " in "
+                    + filesWith(layouts, newColumns) + ", and schema-evolution = fail. Declare the column(s) in the source's"
+                    + " schema or set schema-evolution = add-columns. Nothing was loaded.");
+        }
+        List<String> columns = new ArrayList<>(spec.columns());
+        columns.addAll(extra);
+
+        if (!resumed) {
+            List<IngestLedger.Entry> pending = new ArrayList<>();
+            for (LandingFile f : toLoad) {
+                pending.add(new IngestLedger.Entry(spec.name(), f, IngestLedger.PENDING, txn, run.runId(), null, null, null));
+            }
+            ledger.append(pending);
+        }
+        LOG.info("Source {}: loading {} file(s), {} bytes, into {} (transaction {})", spec.name(), toLoad.size(),
+                toLoad.stream().mapToLong(LandingFile::size).sum(), bronze, txn);
+
+        Dataset<Row> staging = parse(spark, toLoad, columns, layouts);
+        Timestamp ingestTime = Timestamp.from(Instant.now());
+        ensureBronze(bronze);
+        List<Column> hashInputs = new ArrayList<>();
+        for (String c : columns) {
+            hashInputs.add(coalesce(col(c), lit("\u0000")));
+        }
+        Dataset<Row> good = staging.where(col(StagingSchema.REJECT_REASON).isNull())
+                .drop(StagingSchema.RAW_LINE, StagingSchema.REJECT_REASON)
+                .withColumn(INGEST_TIME, lit(ingestTime))
+                .withColumn(RUN_ID, lit(run.runId()))
+                .withColumn(ROW_HASH, sha2(concat_ws("\u0001", hashInputs.toArray(Column[]::new)), 256));
+        String appId = "lakeforge.ingest." + spec.name();
+        ConflictRetry.run(lakehouse.retry(), "append to " + bronze, () -> good.write().format("delta").mode("append")
+                .option("txnAppId", appId).option("txnVersion", txn).option("mergeSchema", String.valueOf(!newColumns.isEmpty()))
+                .save(lakehouse.path(bronze)));
+        long bronzeVersion = lakehouse.version(bronze).orElseThrow();
+        long loaded = rowsOfFiles(bronze, toLoad);
+
+        Dataset<Row> rejects = staging.where(col(StagingSchema.REJECT_REASON).isNotNull())
+                .select(lit(spec.name()).as("source"), col(StagingSchema.SOURCE_FILE).as("file"),
+                        col(StagingSchema.LINE_NUMBER).as("line_number"), col(StagingSchema.BYTE_OFFSET).as("byte_offset"),
+                        col(StagingSchema.RAW_LINE).as("raw_line"), col(StagingSchema.REJECT_REASON).as("reason"),
+                        col(StagingSchema.BATCH_DATE).as("batch_date"), col(StagingSchema.FILE_CHECKSUM).as("file_checksum"),
+                        lit(run.runId()).as("run_id"), lit(ingestTime).as("ingest_time"));
+        List<Row> rejectRows = resolveLineNumbers(fs, rejects.collectAsList());
+        long rejected = rejectRows.size();
+        if (rejected > 0) {
+            Dataset<Row> rejectDf = spark.createDataFrame(rejectRows, rejects.schema()).coalesce(1);
+            ConflictRetry.run(lakehouse.retry(), "append to " + REJECTS, () -> rejectDf.write().format("delta").mode("append")
+                    .option("txnAppId", "lakeforge.rejects." + spec.name()).option("txnVersion", txn)
+                    .save(lakehouse.path(REJECTS)));
+            run.wrote(REJECTS.toString(), lakehouse.version(REJECTS).orElseThrow(), rejected);
+        }
+
+        Map<String, Long> rejectsPerFile = rejectRows.stream().collect(Collectors.groupingBy(r -> r.getString(1), Collectors.counting()));
+        List<IngestLedger.Entry> done = new ArrayList<>(noted);
+        for (LandingFile f : toLoad) {
+            done.add(new IngestLedger.Entry(spec.name(), f, IngestLedger.INGESTED, txn, run.runId(), null,
+                    rejectsPerFile.getOrDefault(f.path(), 0L), resumed ? "load finished after an earlier run stopped" : null));
+        }
+        ledger.append(done);
+        if (!newColumns.isEmpty()) {
+            LOG.warn("Source {}: bronze table evolved with new column(s) {} (from {}). They stay in bronze; declare them in the"
+                    + " source schema to carry them to silver.", spec.name(), newColumns, filesWith(layouts, newColumns));
+        }
+        run.wrote(bronze.toString(), bronzeVersion, loaded);
+        run.count(spec.name() + ".rows_in", loaded + rejected);
+        run.count(spec.name() + ".rows_rejected", rejected);
+        return new IngestResult(spec.name(), found.size(), toLoad.size(), skipped, duplicates, empty, loaded, rejected, bronzeVersion,
+                newColumns, resumed);
+    }
+
+    private static String filesWith(Map<String, FileLayout> layouts, List<String> columns) {
+        return layouts.entrySet().stream().filter(e -> columns.stream().anyMatch(c -> e.getValue().positions().containsKey(c)))
+                .map(Map.Entry::getKey).map(p -> p.substring(p.lastIndexOf('/', p.lastIndexOf('/') - 1) + 1)).toList().toString();
+    }
+
+    /** Rows of these files in the table (also right when an earlier, stopped run committed them). */
+    private long rowsOfFiles(TableName table, List<LandingFile> files) {
+        Object[] checksums = files.stream().map(LandingFile::checksum).toArray();
+        return lakehouse.read(table).where(col(StagingSchema.FILE_CHECKSUM).isin(checksums)).count();
+    }
+
+    private FileLayout layout(FileSystem fs, LandingFile f, Set<String> extra) {
+        Date batch = f.batchDate().map(Date::valueOf).orElse(null);
+        if (!SourceSpec.CSV.equals(spec.format())) {
+            return new FileLayout(f.checksum(), batch, Map.of(), 0);
+        }
+        String header;
+        try (FSDataInputStream in = fs.open(new Path(f.path()));
+             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            header = r.readLine();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the header of " + f.path(), e);
+        }
+        if (header == null) {
+            header = "";
+        }
+        if (header.startsWith("\uFEFF")) {
+            header = header.substring(1);
+        }
+        List<String> fields;
+        try {
+            fields = new CsvLineParser(delimiter()).split(header.strip());
+        } catch (CsvLineParser.MalformedLineException e) {
+            throw new IncompatibleSchemaException("Source " + spec.name() + ": the header of " + f.relative() + " is malformed ("
+                    + e.getMessage() + "). Nothing was loaded.");
+        }
+        Map<String, Integer> positions = new HashMap<>();
+        for (int i = 0; i < fields.size(); i++) {
+            String name = fields.get(i).strip();
+            if (positions.put(name, i) != null) {
+                throw new IncompatibleSchemaException("Source " + spec.name() + ": column '" + name + "' appears twice in the header of "
+                        + f.relative() + ". Nothing was loaded.");
+            }
+        }
+        List<String> missing = spec.columns().stream().filter(c -> !positions.containsKey(c)).toList();
+        if (!missing.isEmpty()) {
+            throw new IncompatibleSchemaException("Source " + spec.name() + ": " + f.relative() + " lacks the declared column(s) "
+                    + missing + " (its header: " + fields + "). A removed or renamed column cannot evolve; fix the export or the"
+                    + " source's schema. Nothing was loaded and every table is as it was.");
+        }
+        for (String name : fields) {
+            String n = name.strip();
+            if (!spec.columns().contains(n)) {
+                if (!n.matches("[A-Za-z][A-Za-z0-9_]{0,62}")) {
+                    throw new IncompatibleSchemaException("Source " + spec.name() + ": " + f.relative() + " has a column '" + n
+                            + "' that is not a plain identifier; it cannot become a table column. Nothing was loaded.");
+                }
+                extra.add(n);
+            }
+        }
+        return new FileLayout(f.checksum(), batch, positions, fields.size());
+    }
+
+    private char delimiter() {
+        String d = spec.options().getOrDefault("delimiter", ",");
+        return d.equals("\\t") ? '\t' : d.charAt(0);
+    }
+
+    private List<String> existingExtraColumns(TableName bronze) {
+        if (!lakehouse.exists(bronze)) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (StructField f : lakehouse.read(bronze).schema().fields()) {
+            if (!f.name().startsWith("_") && !spec.columns().contains(f.name())) {
+                out.add(f.name());
+            }
+        }
+        return out;
+    }
+
+    private void ensureBronze(TableName bronze) {
+        if (lakehouse.exists(bronze)) {
+            return;
+        }
+        var builder = DeltaTable.createIfNotExists(lakehouse.spark()).location(lakehouse.path(bronze));
+        for (String c : spec.columns()) {
+            builder = builder.addColumn(c, DataTypes.StringType);
+        }
+        builder.addColumn(StagingSchema.SOURCE_FILE, DataTypes.StringType)
+                .addColumn(StagingSchema.FILE_CHECKSUM, DataTypes.StringType)
+                .addColumn(StagingSchema.BATCH_DATE, DataTypes.DateType)
+                .addColumn(StagingSchema.BYTE_OFFSET, DataTypes.LongType)
+                .addColumn(StagingSchema.LINE_NUMBER, DataTypes.LongType)
+                .addColumn(INGEST_TIME, DataTypes.TimestampType)
+                .addColumn(RUN_ID, DataTypes.StringType)
+                .addColumn(ROW_HASH, DataTypes.StringType)
+                .property("delta.enableChangeDataFeed", "true")
+                .property("delta.appendOnly", "true")
+                .comment("Bronze: raw rows of source " + spec.name() + " as loaded, append-only")
+                .execute();
+    }
+
+    private Dataset<Row> parse(SparkSession spark, List<LandingFile> files, List<String> columns, Map<String, FileLayout> layouts) {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Configuration conf = new Configuration(spark.sparkContext().hadoopConfiguration());
+        conf.setInt("mapreduce.input.linerecordreader.line.maxlength", MAX_LINE_BYTES);
+        String paths = files.stream().map(f -> escapeGlob(f.path())).collect(Collectors.joining(","));
+        @SuppressWarnings("unchecked")
+        JavaNewHadoopRDD<LongWritable, Text> lines = (JavaNewHadoopRDD<LongWritable, Text>) jsc.newAPIHadoopFile(paths,
+                TextInputFormat.class, LongWritable.class, Text.class, conf);
+        Broadcast<LineParser> parser = jsc.broadcast(new LineParser(spec.format(), columns, layouts, delimiter()));
+        JavaRDD<Row> rows = lines.mapPartitionsWithInputSplit((split, it) -> parsePartition(split, it, parser.value()), true);
+        return spark.createDataFrame(rows, StagingSchema.of(columns));
+    }
+
+    private static Iterator<Row> parsePartition(InputSplit split, Iterator<scala.Tuple2<LongWritable, Text>> it, LineParser parser) {
+        FileSplit fileSplit = (FileSplit) split;
+        String file = fileSplit.getPath().toString();
+        boolean firstSplit = fileSplit.getStart() == 0;
+        return new Iterator<>() {
+            long index;
+            Row next;
+
+            private void advance() {
+                next = null;
+                while (next == null && it.hasNext()) {
+                    scala.Tuple2<LongWritable, Text> t = it.next();
+                    long offset = t._1().get();
+                    Text text = t._2();
+                    Long lineNumber = firstSplit ? index + 1 : null;
+                    index++;
+                    next = parser.parse(file, offset, lineNumber, text.getBytes(), text.getLength());
+                }
+            }
+
+            @Override
+            public boolean hasNext() {
+                if (next == null) {
+                    advance();
+                }
+                return next != null;
+            }
+
+            @Override
+            public Row next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                Row r = next;
+                next = null;
+                return r;
+            }
+        };
+    }
+
+    private static String escapeGlob(String path) {
+        return path.replaceAll("([{}\\[\\]*?,\\\\])", "\\\\$1");
+    }
+
+    /** Line numbers for rejected lines in later splits of large files: count the line breaks before them. */
+    private List<Row> resolveLineNumbers(FileSystem fs, List<Row> rejects) {
+        List<Row> out = new ArrayList<>(rejects.size());
+        Map<String, List<Long>> missing = new HashMap<>();
+        for (Row r : rejects) {
+            if (r.isNullAt(2)) {
+                missing.computeIfAbsent(r.getString(1), k -> new ArrayList<>()).add(r.getLong(3));
+            }
+        }
+        Map<String, Map<Long, Long>> numbers = new HashMap<>();
+        for (Map.Entry<String, List<Long>> e : missing.entrySet()) {
+            numbers.put(e.getKey(), countLines(fs, e.getKey(), e.getValue()));
+        }
+        for (Row r : rejects) {
+            if (!r.isNullAt(2)) {
+                out.add(r);
+                continue;
+            }
+            Object[] v = new Object[r.size()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = r.get(i);
+            }
+            v[2] = numbers.get(r.getString(1)).get(r.getLong(3));
+            out.add(org.apache.spark.sql.RowFactory.create(v));
+        }
+        return out;
+    }
+
+    private static Map<Long, Long> countLines(FileSystem fs, String file, List<Long> offsets) {
+        List<Long> sorted = offsets.stream().sorted().toList();
+        Map<Long, Long> out = new HashMap<>();
+        byte[] buf = new byte[1 << 16];
+        long pos = 0;
+        long lines = 0;
+        int next = 0;
+        try (FSDataInputStream in = fs.open(new Path(file))) {
+            int n;
+            while (next < sorted.size() && (n = in.read(buf)) > 0) {
+                for (int i = 0; i < n && next < sorted.size(); i++, pos++) {
+                    while (next < sorted.size() && sorted.get(next) == pos) {
+                        out.put(sorted.get(next++), lines + 1);
+                    }
+                    if (buf[i] == '\n') {
+                        lines++;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot count lines of " + file, e);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,16 @@
+package dev.lakeforge.ingest;
+
+import java.time.LocalDate;
+import java.util.Optional;
+
+/**
+ * A file found in the landing folder.
+ *
+ * @param path      full path or URI
+ * @param relative  path relative to the landing folder
+ * @param batchDate the batch (business) date from the first folder name, when it is a date
+ * @param size      bytes
+ * @param checksum  SHA-256 of the content, hex
+ */
+public record LandingFile(String path, String relative, Optional<LocalDate> batchDate, long size, String checksum) {
+}

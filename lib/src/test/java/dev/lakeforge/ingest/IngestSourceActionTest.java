@@ -1,0 +1,193 @@
+package dev.lakeforge.ingest;
+
+import dev.lakeforge.lake.Lakehouse;
+import dev.lakeforge.runs.JobRunner;
+import dev.lakeforge.testing.LandingFiles;
+import dev.lakeforge.testing.SparkExtension;
+import dev.lakeforge.testing.TestLakehouse;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+@ExtendWith(SparkExtension.class)
+class IngestSourceActionTest {
+    static final String CONF = """
+            lakeforge.sources {
+              orders {
+                format = csv
+                path = "*/erp/orders.csv"
+                schema = "order_id STRING, customer_id STRING, quantity INT, updated_at TIMESTAMP"
+                primary-key = [order_id]
+                event-time = updated_at
+              }
+              events {
+                format = json
+                path = "*/crm/events.jsonl"
+                schema = "event_id STRING, customer_id STRING, rating INT, event_time TIMESTAMP"
+                primary-key = [event_id]
+                event-time = event_time
+              }
+              strict {
+                format = csv
+                path = "*/erp/strict.csv"
+                schema = "id STRING, v INT"
+                primary-key = [id]
+                event-time = v
+                schema-evolution = fail
+              }
+            }
+            """;
+    static final LocalDate D1 = LocalDate.of(2024, 1, 1);
+    static final LocalDate D2 = LocalDate.of(2024, 1, 2);
+
+    private IngestResult ingest(TestLakehouse t, String source, LocalDate day) {
+        SourceCatalog catalog = SourceCatalog.from(t.loaded().config());
+        AtomicReference<IngestResult> result = new AtomicReference<>();
+        AtomicReference<Throwable> error = new AtomicReference<>();
+        new JobRunner(t.lakehouse(), t.loaded()).out(new PrintStream(new ByteArrayOutputStream())).run("ingest", day, run -> {
+            try {
+                result.set(new IngestSourceAction(t.lakehouse(), t.loaded().config().lakehouse().landing())
+                        .source(catalog.get(source)).runDate(day).run(run).execute());
+            } catch (RuntimeException e) {
+                error.set(e);
+                throw e;
+            }
+        });
+        if (error.get() instanceof RuntimeException e) {
+            throw e;
+        }
+        return result.get();
+    }
+
+    private static Path landing(TestLakehouse t) {
+        return Path.of(t.loaded().config().lakehouse().landing());
+    }
+
+    @Test
+    void loadsOnlyBatchesUpToTheRunDateAndNeverTwice(TestLakehouse t0) {
+        TestLakehouse t = SparkExtension.newLakehouseWithConf(CONF);
+        Lakehouse lake = t.lakehouse();
+        LandingFiles.write(landing(t), "2024-01-01/erp/orders.csv",
+                "order_id,customer_id,quantity,updated_at",
+                "O1,C1,3,2024-01-01T10:00:00Z",
+                "O2,\"C2, Ltd\",5,2024-01-01T11:00:00Z",
+                "O3,C3,7",
+                "O4,\"C4,4,2024-01-01T12:00:00Z",
+                "",
+                "O5,C5,,2024-01-01T13:00:00Z");
+        LandingFiles.write(landing(t), "2024-01-02/erp/orders.csv",
+                "order_id,customer_id,quantity,updated_at,promo_code",
+                "O6,C6,1,2024-01-02T10:00:00Z,SUMMER10",
+                "O1,C1,4,2024-01-02T11:00:00Z,");
+
+        IngestResult first = ingest(t, "orders", D1);
+        assertThat(first.filesFound()).isEqualTo(1);
+        assertThat(first.rowsLoaded()).isEqualTo(3);
+        assertThat(first.rowsRejected()).isEqualTo(2);
+        List<Row> rejects = lake.read(IngestSourceAction.REJECTS).orderBy("line_number").collectAsList();
+        assertThat(rejects).extracting(r -> r.getAs("line_number") + "|" + r.getAs("reason") + "|" + r.getAs("raw_line"))
+                .containsExactly("4|expected 4 fields as in the header, found 3|O3,C3,7",
+                        "5|malformed CSV: unterminated quoted field|O4,\"C4,4,2024-01-01T12:00:00Z");
+        assertThat(lake.read(IngestSourceAction.bronze(SourceCatalog.from(t.loaded().config()).get("orders")))
+                .where(col("order_id").equalTo("O2")).first().<String>getAs("customer_id")).isEqualTo("C2, Ltd");
+
+        long versionAfterFirst = first.bronzeVersion();
+        IngestResult again = ingest(t, "orders", D1);
+        assertThat(again.filesLoaded()).isZero();
+        assertThat(again.filesSkipped()).isEqualTo(1);
+        assertThat(again.bronzeVersion()).isEqualTo(versionAfterFirst);
+
+        IngestResult second = ingest(t, "orders", D2);
+        assertThat(second.filesLoaded()).isEqualTo(1);
+        assertThat(second.rowsLoaded()).isEqualTo(2);
+        assertThat(second.newColumns()).containsExactly("promo_code");
+        var bronze = lake.read(IngestSourceAction.bronze(SourceCatalog.from(t.loaded().config()).get("orders")));
+        assertThat(bronze.count()).isEqualTo(5);
+        assertThat(bronze.where(col("order_id").equalTo("O6")).first().<String>getAs("promo_code")).isEqualTo("SUMMER10");
+        assertThat(bronze.where(col("order_id").equalTo("O5")).first().<String>getAs("quantity")).isNull();
+        assertThat(bronze.select("_row_hash").distinct().count()).isEqualTo(5);
+    }
+
+    @Test
+    void duplicateFileUnderANewNameAndEmptyFilesAreRecordedNotLoaded() {
+        TestLakehouse t = SparkExtension.newLakehouseWithConf(CONF);
+        String[] content = {"order_id,customer_id,quantity,updated_at", "O1,C1,3,2024-01-01T10:00:00Z"};
+        LandingFiles.write(landing(t), "2024-01-01/erp/orders.csv", content);
+        ingest(t, "orders", D1);
+        LandingFiles.write(landing(t), "2024-01-02/erp/orders.csv", content);
+        IngestResult r = ingest(t, "orders", D2);
+        assertThat(r.filesDuplicate()).isEqualTo(1);
+        assertThat(r.rowsLoaded()).isZero();
+        assertThat(t.lakehouse().read(IngestLedger.TABLE).where(col("status").equalTo("DUPLICATE")).first().<String>getAs("note"))
+                .contains("same content as 2024-01-01/erp/orders.csv");
+    }
+
+    @Test
+    void missingDeclaredColumnStopsCleanly() {
+        TestLakehouse t = SparkExtension.newLakehouseWithConf(CONF);
+        LandingFiles.write(landing(t), "2024-01-01/erp/orders.csv", "order_id,customer_id,quantity,updated_at", "O1,C1,3,2024-01-01T10:00:00Z");
+        IngestResult first = ingest(t, "orders", D1);
+        LandingFiles.write(landing(t), "2024-01-02/erp/orders.csv", "order_id,customer,quantity,updated_at", "O2,C2,3,2024-01-02T10:00:00Z");
+        assertThatThrownBy(() -> ingest(t, "orders", D2)).isInstanceOf(IncompatibleSchemaException.class)
+                .hasMessageContaining("lacks the declared column(s) [customer_id]").hasMessageContaining("Nothing was loaded");
+        assertThat(t.lakehouse().version(IngestSourceAction.bronze(SourceCatalog.from(t.loaded().config()).get("orders"))))
+                .hasValue(first.bronzeVersion());
+    }
+
+    @Test
+    void newColumnIsRefusedWhenEvolutionIsOff() {
+        TestLakehouse t = SparkExtension.newLakehouseWithConf(CONF);
+        LandingFiles.write(landing(t), "2024-01-01/erp/strict.csv", "id,v,extra", "a,1,x");
+        assertThatThrownBy(() -> ingest(t, "strict", D1)).isInstanceOf(IncompatibleSchemaException.class)
+                .hasMessageContaining("new column(s) [extra]").hasMessageContaining("schema-evolution = fail");
+        assertThat(t.lakehouse().exists(IngestSourceAction.bronze(SourceCatalog.from(t.loaded().config()).get("strict")))).isFalse();
+    }
+
+    @Test
+    void jsonLinesWithBadLinesAreRejectedWithReasons() {
+        TestLakehouse t = SparkExtension.newLakehouseWithConf(CONF);
+        LandingFiles.write(landing(t), "2024-01-01/crm/events.jsonl",
+                "{\"event_id\":\"E1\",\"customer_id\":\"C1\",\"rating\":4,\"event_time\":\"2024-01-01T10:00:00Z\"}",
+                "{\"event_id\":\"E2\",\"customer_id\":\"C2\",\"rating\":null,\"event_time\":\"2024-01-01T10:0",
+                "[1,2,3]",
+                "{\"event_id\":\"E3\",\"customer_id\":\"C3\",\"event_time\":\"2024-01-01T11:00:00Z\",\"new_field\":1}");
+        IngestResult r = ingest(t, "events", D1);
+        assertThat(r.rowsLoaded()).isEqualTo(2);
+        assertThat(r.rowsRejected()).isEqualTo(2);
+        assertThat(t.lakehouse().read(IngestSourceAction.REJECTS).orderBy("line_number").collectAsList())
+                .extracting(x -> x.getAs("line_number") + ":" + x.<String>getAs("reason").substring(0, 14))
+                .containsExactly("2:malformed JSON", "3:not a JSON obj");
+        assertThat(t.lakehouse().read(IngestSourceAction.bronze(SourceCatalog.from(t.loaded().config()).get("events")))
+                .where(col("event_id").equalTo("E1")).first().<String>getAs("rating")).isEqualTo("4");
+    }
+
+    @Test
+    void aLoadLeftHalfDoneIsFinishedWithoutDuplicates() {
+        TestLakehouse t = SparkExtension.newLakehouseWithConf(CONF);
+        LandingFiles.write(landing(t), "2024-01-01/erp/orders.csv", "order_id,customer_id,quantity,updated_at",
+                "O1,C1,3,2024-01-01T10:00:00Z", "bad line");
+        IngestResult first = ingest(t, "orders", D1);
+        // Simulate a run that died after writing bronze and rejects but before recording the files as ingested:
+        // drop the INGESTED rows from the ledger so only PENDING remains.
+        String ledger = t.lakehouse().path(IngestLedger.TABLE);
+        t.spark().sql("DELETE FROM delta.`" + ledger + "` WHERE status = 'INGESTED'");
+        IngestResult resumed = ingest(t, "orders", D1);
+        assertThat(resumed.resumed()).isTrue();
+        assertThat(resumed.rowsLoaded()).isEqualTo(first.rowsLoaded());
+        var spec = SourceCatalog.from(t.loaded().config()).get("orders");
+        assertThat(t.lakehouse().read(IngestSourceAction.bronze(spec)).count()).isEqualTo(1);
+        assertThat(t.lakehouse().read(IngestSourceAction.REJECTS).count()).isEqualTo(1);
+        assertThat(ingest(t, "orders", D1).filesSkipped()).isEqualTo(1);
+    }
+}
