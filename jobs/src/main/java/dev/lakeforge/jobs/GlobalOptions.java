@@ -20,7 +20,8 @@ public final class GlobalOptions {
     String env;
 
     @Option(names = "--run-date", paramLabel = "YYYY-MM-DD",
-            description = "The business date this run is for (default: today, UTC). Re-running a date is idempotent.")
+            description = "The business date this run is for (default: for data jobs the newest batch in the landing folder"
+                    + " up to today, else today, UTC). Re-running a date is idempotent.")
     LocalDate runDate;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",
@@ -47,6 +48,10 @@ public final class GlobalOptions {
     }
 
     LocalDate runDate() {
-        return runDate != null ? runDate : LocalDate.now(java.time.ZoneOffset.UTC);
+        return runDate != null ? runDate : today();
+    }
+
+    static LocalDate today() {
+        return LocalDate.now(java.time.ZoneOffset.UTC);
     }
 }

@@ -1,6 +1,7 @@
 package dev.lakeforge.jobs;
 
 import dev.lakeforge.config.LoadedConfig;
+import dev.lakeforge.ingest.LandingBatches;
 import dev.lakeforge.lake.Lakehouse;
 import dev.lakeforge.runs.JobRun;
 import dev.lakeforge.runs.JobRunner;
@@ -9,6 +10,7 @@ import dev.lakeforge.spark.SparkSessionFactory;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Mixin;
 
+import java.time.LocalDate;
 import java.util.concurrent.Callable;
 
 /**
@@ -29,14 +31,27 @@ public abstract class JobCommand implements Callable<Integer> {
 
     protected abstract void run(JobContext context, JobRun run) throws Exception;
 
+    /** Data jobs default their run date to the newest landing batch (up to today) rather than today. */
+    protected boolean runDateFromLanding() {
+        return false;
+    }
+
     @Override
     public Integer call() {
         LoadedConfig config = globals.load();
         validate(config);
         SparkSession spark = SparkSessionFactory.create(config.config());
         Lakehouse lakehouse = Lakehouse.of(spark, config.config());
-        JobContext context = new JobContext(config, spark, lakehouse, globals.runDate());
-        RunRecord record = new JobRunner(lakehouse, config).run(jobName(), globals.runDate(), run -> run(context, run));
+        LocalDate runDate = globals.runDate;
+        if (runDate == null) {
+            runDate = runDateFromLanding()
+                    ? LandingBatches.latest(spark.sparkContext().hadoopConfiguration(), config.config().lakehouse().landing(),
+                    GlobalOptions.today()).orElse(GlobalOptions.today())
+                    : GlobalOptions.today();
+            System.out.println("Run date " + runDate + (runDateFromLanding() ? " (the newest batch in the landing folder)" : ""));
+        }
+        JobContext context = new JobContext(config, spark, lakehouse, runDate);
+        RunRecord record = new JobRunner(lakehouse, config).run(jobName(), runDate, run -> run(context, run));
         return record.succeeded() ? 0 : 1;
     }
 }

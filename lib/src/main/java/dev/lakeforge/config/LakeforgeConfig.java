@@ -11,7 +11,7 @@ import java.nio.file.Path;
  */
 public record LakeforgeConfig(String environment, LakehouseSettings lakehouse, SparkSettings spark,
                               MetastoreSettings metastore, ServingSettings serving, RunsSettings runs,
-                              RetrySettings retry, Path home, Config raw) {
+                              RetrySettings retry, MaintenanceSettings maintenance, Path home, Config raw) {
 
     /** Reads and validates; throws {@link ConfigurationException} naming every bad key. */
     public static LakeforgeConfig from(Config resolved, Path home) {
@@ -24,6 +24,7 @@ public record LakeforgeConfig(String environment, LakehouseSettings lakehouse, S
                 ServingSettings.read(r),
                 RunsSettings.read(r),
                 RetrySettings.read(r),
+                MaintenanceSettings.read(r),
                 home,
                 resolved);
         r.throwIfProblems();

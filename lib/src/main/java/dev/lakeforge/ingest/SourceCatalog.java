@@ -113,8 +113,8 @@ public final class SourceCatalog {
         requireColumn(r, base + ".event-time", eventTime, columns);
         if (!columns.isEmpty() && columns.contains(eventTime)) {
             DataType t = schema.apply(eventTime).dataType();
-            if (!(t.sql().equals("TIMESTAMP") || t.sql().equals("DATE") || t.sql().equals("BIGINT") || t.sql().equals("INT"))) {
-                r.problem(base + ".event-time", "column " + eventTime + " of type " + t.sql(), "a TIMESTAMP, DATE or integer column");
+            if (t.sql().equals("STRING") || t.sql().equals("BOOLEAN")) {
+                r.problem(base + ".event-time", "column " + eventTime + " of type " + t.sql(), "a TIMESTAMP, DATE or numeric column");
             }
         }
         List<String> required = columnList(r, raw, base + ".required", columns, false);
@@ -146,6 +146,16 @@ public final class SourceCatalog {
                     r.problem(at + ".factors", "a bad or missing factors object", "factors { g = 0.001, kg = 1 } (unit name = multiplier)");
                 }
                 units.add(new SourceSpec.UnitRule(column, unitColumn, stringIn(r, u, at, "to"), factors));
+            }
+        }
+
+        Map<String, String> formats = r.stringMap(silver + ".formats");
+        for (Map.Entry<String, String> f : formats.entrySet()) {
+            requireColumn(r, silver + ".formats", f.getKey(), columns);
+            try {
+                java.time.format.DateTimeFormatter.ofPattern(f.getValue());
+            } catch (IllegalArgumentException e) {
+                r.problem(silver + ".formats." + f.getKey(), "'" + f.getValue() + "'", "a date/time pattern such as MMM d yyyy or dd.MM.yyyy");
             }
         }
 
@@ -220,7 +230,7 @@ public final class SourceCatalog {
             r.problem(base + ".primary-key", "an empty key", "the business key of the dimension for silver.mode = scd2");
         }
         return new SourceSpec(name, format, path, options, passwordEnv, schema, key, eventTime, required, evolution, mode,
-                partitionBy, trim, lower, upper, List.copyOf(units), flagMissing, List.copyOf(expectations),
+                partitionBy, trim, lower, upper, List.copyOf(units), Map.copyOf(formats), flagMissing, List.copyOf(expectations),
                 List.copyOf(references), checks, zorder);
     }
 

@@ -29,6 +29,7 @@ import java.util.Optional;
  * @param lowerCase        columns lower-cased
  * @param upperCase        columns upper-cased
  * @param units            unit standardisation rules
+ * @param formats          date/timestamp patterns for columns not in ISO-8601 (column → pattern, e.g. MMM d yyyy)
  * @param flagMissing      optional columns whose missing values are flagged (kept, with a warning flag)
  * @param expectations     row-level expectations
  * @param references       referential checks against other tables
@@ -38,7 +39,8 @@ import java.util.Optional;
 public record SourceSpec(String name, String format, String path, Map<String, String> options, Optional<String> passwordEnv,
                          StructType schema, List<String> primaryKey, String eventTime, List<String> required,
                          String schemaEvolution, String silverMode, List<String> partitionBy, boolean trimStrings,
-                         List<String> lowerCase, List<String> upperCase, List<UnitRule> units, List<String> flagMissing,
+                         List<String> lowerCase, List<String> upperCase, List<UnitRule> units, Map<String, String> formats,
+                         List<String> flagMissing,
                          List<Expectation> expectations, List<Reference> references, TableChecks checks,
                          List<String> zorderBy) {
 

@@ -104,8 +104,9 @@ public final class JobRunner {
     }
 
     private static String firstLines(String s, int n) {
-        List<String> lines = s.lines().limit(n).toList();
-        return String.join(" ", lines);
+        String joined = String.join(" ", s.lines().limit(n).toList());
+        // Spark puts whole query plans into some messages: keep the part that says what went wrong.
+        return joined.length() > 600 ? joined.substring(0, 600) + " …" : joined;
     }
 
     public static String projectVersion() {

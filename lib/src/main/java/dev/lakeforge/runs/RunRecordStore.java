@@ -96,13 +96,22 @@ public final class RunRecordStore {
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
     }
 
-    /** The Delta versions each table was written at by a run (for reading as of that run). */
+    /** The Delta versions each table was written at by a run, the last write winning (for reading as of that run). */
     public Map<String, Long> versionsWritten(Row run) {
+        return versions(run, "WRITE");
+    }
+
+    /** The Delta versions each table was read at by a run. */
+    public Map<String, Long> versionsRead(Row run) {
+        return versions(run, "READ");
+    }
+
+    private static Map<String, Long> versions(Row run, String access) {
         Map<String, Long> out = new LinkedHashMap<>();
         List<Row> tables = run.getList(run.fieldIndex("tables"));
         for (Row t : tables) {
-            if ("WRITE".equals(t.getString(1))) {
-                out.put(t.getString(0), t.getLong(2));
+            if (access.equals(t.getString(1))) {
+                out.merge(t.getString(0), t.getLong(2), Math::max);
             }
         }
         return out;

@@ -1,0 +1,33 @@
+package dev.lakeforge.jobs;
+
+import dev.lakeforge.ingest.SourceCatalog;
+import dev.lakeforge.runs.JobRun;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.ArrayList;
+import java.util.List;
+
+@Command(name = "ingest", mixinStandardHelpOptions = true,
+        description = "Load new landing files (batches up to the run date) into the bronze tables; unparseable lines go to bronze.rejects.")
+final class IngestCommand extends JobCommand {
+    @Option(names = "--source", paramLabel = "NAME", description = "Only these sources (repeatable; default: all).")
+    List<String> only = new ArrayList<>();
+
+    @Override
+    protected String jobName() {
+        return "ingest";
+    }
+
+    @Override
+    protected boolean runDateFromLanding() {
+        return true;
+    }
+
+    @Override
+    protected void run(JobContext context, JobRun run) {
+        SourceCatalog catalog = Stages.sources(context);
+        only.forEach(catalog::get);
+        Stages.ingest(context, run, catalog, only);
+    }
+}
