@@ -1,0 +1,639 @@
+package dev.lakeforge.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.management.GarbageCollectionNotificationInfo;
+import dev.lakeforge.config.LoadedConfig;
+import dev.lakeforge.generate.DirtRates;
+import dev.lakeforge.generate.EnterpriseDataGenerator;
+import dev.lakeforge.generate.GenerateResult;
+import dev.lakeforge.ingest.IngestResult;
+import dev.lakeforge.ingest.IngestSourceAction;
+import dev.lakeforge.ingest.LandingBatches;
+import dev.lakeforge.ingest.SourceCatalog;
+import dev.lakeforge.ingest.SourceSpec;
+import dev.lakeforge.lake.Lakehouse;
+import dev.lakeforge.refine.RefineAction;
+import dev.lakeforge.refine.RefineResult;
+import dev.lakeforge.runs.JobRunner;
+import dev.lakeforge.runs.RunRecord;
+import org.apache.spark.sql.SparkSession;
+
+import javax.management.NotificationEmitter;
+import javax.management.NotificationListener;
+import javax.management.openmbean.CompositeData;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/**
+ * Lakeforge's ingest + refine against the same work in plain Spark ({@link PlainSparkBaseline}), per landing size,
+ * in one JVM and SparkSession:
+ * <pre>
+ *   LakehouseBenchmark.Result r = LakehouseBenchmark.create(spark, loadedConfig)
+ *       .sizes(List.of("1M", "10M")).workDir(Path.of("target/bench")).out(Path.of("docs/benchmarks-lakehouse.md"))
+ *       .heapNote("LAKEFORGE_HEAP=4g").command("bin/lakeforge bench --sizes 1M,10M")
+ *       .execute();
+ * </pre>
+ * For each size the landing folder is generated once ({@code <workDir>/landing-<size>}; reused when its
+ * {@code _manifest.json} has the same order lines, seed and batches), then (a) Lakeforge — the ingest and refine
+ * library actions, each under its own {@link JobRunner} run, as the {@code ingest} and {@code refine} commands run
+ * them — on a fresh lakehouse folder, and (b) the baseline on another fresh folder. Before each stage: a GC and an
+ * empty Spark cache. Per stage: wall time, input rows, rows/s, the peak heap used while it ran (polled every 100 ms
+ * and read before every GC) and GC time. A small warm-up run of both (default 25K order lines) comes first so that
+ * neither side pays for the JIT alone.
+ */
+public final class LakehouseBenchmark {
+    public static final String LAKEFORGE = "lakeforge";
+    public static final String BASELINE = "baseline";
+    public static final List<String> STAGES = List.of("ingest", "refine");
+
+    private final SparkSession spark;
+    private final LoadedConfig config;
+    private List<String> sizes = List.of("1M");
+    private Path workDir = Path.of("target", "bench");
+    private Path out;
+    private String heapNote = "";
+    private String command = "";
+    private long seed = 42L;
+    private int batches = 3;
+    private String warmup = "25K";
+    private Path referenceDir;
+    private PrintStream log = System.out;
+
+    private LakehouseBenchmark(SparkSession spark, LoadedConfig config) {
+        this.spark = spark;
+        this.config = config;
+    }
+
+    /** The session both sides run in, and the configuration whose sources ({@code lakeforge.sources}) they load. */
+    public static LakehouseBenchmark create(SparkSession spark, LoadedConfig config) {
+        return new LakehouseBenchmark(spark, config);
+    }
+
+    /** Landing sizes in order lines, as {@code generate --scale} takes them: {@code 1M}, {@code 10M}, {@code 250K}, {@code 4}. */
+    public LakehouseBenchmark sizes(List<String> sizes) {
+        sizes.forEach(EnterpriseDataGenerator::orderLinesForScale);
+        this.sizes = List.copyOf(sizes);
+        return this;
+    }
+
+    /** Folder for the landing folders (kept and reused) and the lakehouses (replaced on every run). */
+    public LakehouseBenchmark workDir(Path dir) {
+        this.workDir = dir;
+        return this;
+    }
+
+    /** Markdown file to write the results to (null: none). */
+    public LakehouseBenchmark out(Path file) {
+        this.out = file;
+        return this;
+    }
+
+    /** How the heap was set, for the report (e.g. {@code LAKEFORGE_HEAP=4g}). */
+    public LakehouseBenchmark heapNote(String note) {
+        this.heapNote = note == null ? "" : note;
+        return this;
+    }
+
+    /** The command line that reproduces the run, for the report. */
+    public LakehouseBenchmark command(String command) {
+        this.command = command == null ? "" : command;
+        return this;
+    }
+
+    public LakehouseBenchmark seed(long seed) {
+        this.seed = seed;
+        return this;
+    }
+
+    /** Daily batches after the initial load (default 3, as {@code generate}). */
+    public LakehouseBenchmark batches(int batches) {
+        this.batches = batches;
+        return this;
+    }
+
+    /** Size of the unrecorded warm-up run of both sides (default 25K); null or "none" for no warm-up. */
+    public LakehouseBenchmark warmup(String size) {
+        this.warmup = size == null || size.equalsIgnoreCase("none") ? null : size;
+        if (warmup != null) {
+            EnterpriseDataGenerator.orderLinesForScale(warmup);
+        }
+        return this;
+    }
+
+    /** Real market series to copy into the landing folders' reference/ (optional). */
+    public LakehouseBenchmark referenceDir(Path dir) {
+        this.referenceDir = dir;
+        return this;
+    }
+
+    /** Where progress goes (default System.out). */
+    public LakehouseBenchmark log(PrintStream log) {
+        this.log = log;
+        return this;
+    }
+
+    // ------------------------------------------------------------------ results
+
+    /** One stage of one side at one size. */
+    public record StageResult(String system, String stage, long millis, long inputRows, long peakHeapBytes, long gcMillis) {
+        public double seconds() {
+            return millis / 1000.0;
+        }
+
+        public double rowsPerSecond() {
+            return millis == 0 ? 0 : inputRows * 1000.0 / millis;
+        }
+    }
+
+    /** What each side did with one source (times and counts; counts read after the timed stages). */
+    public record SourceResult(String source, long landingRows, long lakeforgeIngestMillis, long lakeforgeBronzeRows,
+                               long lakeforgeRejected, long lakeforgeQuarantined, long lakeforgeSilverRows,
+                               long baselineIngestMillis, long baselineRefineMillis, long baselineBronzeRows,
+                               long baselineQuarantined, long baselineSilverRows) {
+    }
+
+    /** One landing size. */
+    public record SizeResult(String size, long orderLines, Path landing, long landingBytes, boolean landingReused,
+                             double generateSeconds, LocalDate runDate, List<StageResult> stages, List<SourceResult> sources) {
+        public StageResult stage(String system, String stage) {
+            return stages.stream().filter(s -> s.system().equals(system) && s.stage().equals(stage)).findFirst().orElseThrow();
+        }
+
+        /** ingest + refine of one side; the peak heap is the larger of the two. */
+        public StageResult total(String system) {
+            StageResult i = stage(system, "ingest");
+            StageResult r = stage(system, "refine");
+            return new StageResult(system, "total", i.millis() + r.millis(), i.inputRows(), Math.max(i.peakHeapBytes(), r.peakHeapBytes()),
+                    i.gcMillis() + r.gcMillis());
+        }
+    }
+
+    /** The whole run and its Markdown report. */
+    public record Result(List<SizeResult> sizes, String machine, String markdown) {
+    }
+
+    // ------------------------------------------------------------------ run
+
+    public Result execute() {
+        try {
+            Files.createDirectories(workDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create " + workDir, e);
+        }
+        SourceCatalog catalog = SourceCatalog.from(config.config());
+        if (catalog.isEmpty()) {
+            throw new IllegalArgumentException("No sources configured (lakeforge.sources): nothing to benchmark");
+        }
+        Instant started = Instant.now();
+        try (HeapSampler heap = new HeapSampler()) {
+            if (warmup != null) {
+                long t0 = System.nanoTime();
+                log.printf(Locale.ROOT, "Warm-up on %s order lines (not recorded)%n", warmup);
+                runSize(catalog, heap, warmup, "warmup");
+                log.printf(Locale.ROOT, "Warm-up done in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+            }
+            List<SizeResult> results = new ArrayList<>();
+            for (String size : sizes) {
+                results.add(runSize(catalog, heap, size, size));
+            }
+            String machine = machine();
+            String md = markdown(results, machine, started);
+            if (out != null) {
+                try {
+                    Path parent = out.toAbsolutePath().getParent();
+                    if (parent != null) {
+                        Files.createDirectories(parent);
+                    }
+                    Files.writeString(out, md, StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("Cannot write " + out, e);
+                }
+            }
+            return new Result(List.copyOf(results), machine, md);
+        }
+    }
+
+    private SizeResult runSize(SourceCatalog catalog, HeapSampler heap, String size, String label) {
+        long lines = EnterpriseDataGenerator.orderLinesForScale(size);
+        Path landing = workDir.resolve("landing-" + size).toAbsolutePath();
+        long g0 = System.nanoTime();
+        boolean reused = matchingManifest(landing, lines);
+        if (!reused) {
+            log.printf(Locale.ROOT, "[%s] generating %,d order lines into %s%n", label, lines, landing);
+            EnterpriseDataGenerator g = EnterpriseDataGenerator.create().orderLines(lines).seed(seed).outputDir(landing)
+                    .incrementalBatches(batches).dirt(DirtRates.defaults()).overwrite(true);
+            if (referenceDir != null) {
+                g = g.referenceDir(referenceDir);
+            }
+            GenerateResult gr = g.execute();
+            log.printf(Locale.ROOT, "[%s] generated %,d bytes in %.1f s%n", label, gr.bytesWritten(), gr.duration().toMillis() / 1000.0);
+        } else {
+            log.printf(Locale.ROOT, "[%s] reusing %s (same _manifest.json parameters)%n", label, landing);
+        }
+        double generateSeconds = reused ? 0 : (System.nanoTime() - g0) / 1e9;
+        Map<String, Long> landingRows = landingRowsPerFile(landing);
+        long landingTotal = landingRows.values().stream().mapToLong(Long::longValue).sum();
+        long landingBytes = folderBytes(landing);
+        LocalDate runDate = LandingBatches.latest(spark.sparkContext().hadoopConfiguration(), landing.toString(), LocalDate.MAX)
+                .orElseThrow(() -> new IllegalStateException("No batch folders in " + landing));
+        List<SourceSpec> specs = catalog.inDependencyOrder();
+
+        // (a) Lakeforge: the library actions, each command's body under its own JobRunner run.
+        Path lfRoot = freshDir(workDir.resolve("lake-" + label).resolve(LAKEFORGE));
+        Lakehouse lake = new Lakehouse(spark, lfRoot.toString(), config.config().retry());
+        PrintStream summaries = new PrintStream(OutputStream.nullOutputStream());
+        Map<String, Long> lfIngestMs = new LinkedHashMap<>();
+        List<IngestResult> ingested = new ArrayList<>();
+        List<RefineResult> refined = new ArrayList<>();
+        log.printf(Locale.ROOT, "[%s] Lakeforge ingest (run date %s) ...%n", label, runDate);
+        StageResult lfIngest = measure(heap, LAKEFORGE, "ingest", () -> landingTotal, () -> {
+            RunRecord rec = new JobRunner(lake, config).out(summaries).run("ingest", runDate, run -> {
+                for (SourceSpec s : specs) {
+                    long t0 = System.nanoTime();
+                    ingested.add(new IngestSourceAction(lake, landing.toString()).source(s).runDate(runDate).run(run).execute());
+                    lfIngestMs.put(s.name(), (System.nanoTime() - t0) / 1_000_000);
+                }
+            });
+            requireSucceeded(rec);
+        });
+        log(label, lfIngest);
+        long bronzeRows = ingested.stream().mapToLong(IngestResult::rowsLoaded).sum();
+        log.printf(Locale.ROOT, "[%s] Lakeforge refine ...%n", label);
+        StageResult lfRefine = measure(heap, LAKEFORGE, "refine", () -> bronzeRows, () -> {
+            RunRecord rec = new JobRunner(lake, config).out(summaries).run("refine", runDate,
+                    run -> refined.addAll(new RefineAction(lake).sources(catalog).runDate(runDate).run(run).execute()));
+            requireSucceeded(rec);
+        });
+        log(label, lfRefine);
+
+        // (b) the plain-Spark baseline, same session, another fresh folder.
+        Path baseRoot = freshDir(workDir.resolve("lake-" + label).resolve(BASELINE));
+        PlainSparkBaseline baseline = PlainSparkBaseline.create(spark).sources(specs).landing(landing.toString())
+                .root(baseRoot.toString()).runDate(runDate);
+        List<PlainSparkBaseline.SourceTiming> baseTimes = new ArrayList<>();
+        log.printf(Locale.ROOT, "[%s] baseline ingest ...%n", label);
+        StageResult bIngest = measure(heap, BASELINE, "ingest", () -> landingTotal, () -> baseTimes.addAll(baseline.ingest()));
+        log(label, bIngest);
+        log.printf(Locale.ROOT, "[%s] baseline refine ...%n", label);
+        StageResult bRefine = measure(heap, BASELINE, "refine", () -> bronzeRows, () -> baseTimes.addAll(baseline.refine()));
+        log(label, bRefine);
+
+        // counts, outside the timings
+        List<SourceResult> sources = new ArrayList<>();
+        for (SourceSpec s : specs) {
+            Optional<IngestResult> i = ingested.stream().filter(r -> r.source().equals(s.name())).findFirst();
+            Optional<RefineResult> r = refined.stream().filter(x -> x.source().equals(s.name())).findFirst();
+            long landed = landingRows.entrySet().stream().filter(e -> matches(s, e.getKey())).mapToLong(Map.Entry::getValue).sum();
+            sources.add(new SourceResult(s.name(), landed, lfIngestMs.getOrDefault(s.name(), 0L),
+                    i.map(IngestResult::rowsLoaded).orElse(0L), i.map(IngestResult::rowsRejected).orElse(0L),
+                    r.map(RefineResult::quarantined).orElse(0L), r.map(RefineResult::silverRows).orElse(0L),
+                    millis(baseTimes, s.name(), "ingest"), millis(baseTimes, s.name(), "refine"),
+                    Math.max(0, baseline.count("bronze", s.name())), Math.max(0, baseline.count("quarantine", s.name())),
+                    Math.max(0, baseline.count("silver", s.name()))));
+        }
+        return new SizeResult(size, lines, landing, landingBytes, reused, generateSeconds, runDate,
+                List.of(lfIngest, lfRefine, bIngest, bRefine), List.copyOf(sources));
+    }
+
+    private void log(String label, StageResult s) {
+        log.printf(Locale.ROOT, "[%s] %-9s %-6s %8.1f s  %,12d rows  %,10.0f rows/s  peak heap %,6d MB  GC %,6d ms%n", label, s.system(),
+                s.stage(), s.seconds(), s.inputRows(), s.rowsPerSecond(), s.peakHeapBytes() >> 20, s.gcMillis());
+    }
+
+    private static void requireSucceeded(RunRecord rec) {
+        if (!rec.succeeded()) {
+            throw new IllegalStateException("Lakeforge " + rec.job() + " failed: " + rec.errorMessage());
+        }
+    }
+
+    private static long millis(List<PlainSparkBaseline.SourceTiming> times, String source, String step) {
+        return times.stream().filter(t -> t.source().equals(source) && t.step().equals(step))
+                .mapToLong(PlainSparkBaseline.SourceTiming::millis).sum();
+    }
+
+    private StageResult measure(HeapSampler heap, String system, String stage, Supplier<Long> rows, Runnable body) {
+        spark.catalog().clearCache();
+        System.gc();
+        long gc0 = gcMillis();
+        heap.reset();
+        long t0 = System.nanoTime();
+        body.run();
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        long peak = heap.peak();
+        return new StageResult(system, stage, ms, rows.get(), peak, gcMillis() - gc0);
+    }
+
+    private static long gcMillis() {
+        long sum = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            sum += Math.max(0, gc.getCollectionTime());
+        }
+        return sum;
+    }
+
+    // ------------------------------------------------------------------ landing folders
+
+    private boolean matchingManifest(Path landing, long lines) {
+        Path manifest = landing.resolve("_manifest.json");
+        if (!Files.isRegularFile(manifest)) {
+            return false;
+        }
+        try {
+            JsonNode p = new ObjectMapper().readTree(manifest.toFile()).path("parameters");
+            return p.path("orderLines").asLong(-1) == lines && p.path("seed").asLong(Long.MIN_VALUE) == seed
+                    && p.path("incrementalBatches").asInt(-1) == batches;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Data lines per landing file ({@code <batch>/<file>}), from the manifest. */
+    private static Map<String, Long> landingRowsPerFile(Path landing) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        try {
+            JsonNode root = new ObjectMapper().readTree(landing.resolve("_manifest.json").toFile());
+            for (JsonNode b : root.path("batches")) {
+                String batch = b.path("batch").asText();
+                b.path("files").fields().forEachRemaining(e -> out.put(batch + "/" + e.getKey(), e.getValue().path("lines").asLong()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the manifest of " + landing, e);
+        }
+        return out;
+    }
+
+    private static boolean matches(SourceSpec spec, String relative) {
+        return relative.matches(spec.path().replace(".", "\\.").replace("*", "[^/]*").replace("?", "[^/]"));
+    }
+
+    private static long folderBytes(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private static Path freshDir(Path dir) {
+        try {
+            if (Files.exists(dir)) {
+                try (Stream<Path> s = Files.walk(dir)) {
+                    for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.delete(p);
+                    }
+                }
+            }
+            Files.createDirectories(dir);
+            return dir.toAbsolutePath();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot prepare " + dir, e);
+        }
+    }
+
+    // ------------------------------------------------------------------ report
+
+    private String machine() {
+        Runtime rt = Runtime.getRuntime();
+        StringBuilder sb = new StringBuilder();
+        sb.append(rt.availableProcessors()).append(" cores (Runtime.availableProcessors)");
+        cpuModel().ifPresent(m -> sb.append(", ").append(m));
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            sb.append(String.format(Locale.ROOT, ", %.1f GB RAM", os.getTotalMemorySize() / (double) (1L << 30)));
+        }
+        sb.append(String.format(Locale.ROOT, "; max heap %,d MB", rt.maxMemory() >> 20));
+        if (!heapNote.isBlank()) {
+            sb.append(" (").append(heapNote).append(')');
+        }
+        sb.append("; Java ").append(System.getProperty("java.version")).append(" (").append(System.getProperty("java.vm.name")).append(")");
+        sb.append("; ").append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.arch"));
+        sb.append("; Spark ").append(spark.version()).append(' ').append(spark.sparkContext().master())
+                .append(", spark.sql.shuffle.partitions=").append(spark.conf().get("spark.sql.shuffle.partitions"))
+                .append(", AQE ").append(spark.conf().get("spark.sql.adaptive.enabled", "true"));
+        deltaVersion().ifPresent(v -> sb.append("; Delta Lake ").append(v));
+        return sb.toString();
+    }
+
+    private static Optional<String> cpuModel() {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            return lines.filter(l -> l.startsWith("model name")).findFirst().map(l -> l.substring(l.indexOf(':') + 1).strip());
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<String> deltaVersion() {
+        try {
+            return Optional.of(String.valueOf(Class.forName("io.delta.package").getMethod("VERSION").invoke(null)));
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return Optional.empty();
+        }
+    }
+
+    private String markdown(List<SizeResult> results, String machine, Instant started) {
+        StringBuilder md = new StringBuilder();
+        md.append("# Lakehouse benchmark: Lakeforge ingest + refine vs. plain Spark\n\n");
+        md.append("Run on ").append(DateTimeFormatter.ISO_LOCAL_DATE.format(started.atZone(ZoneOffset.UTC)))
+                .append(" (started ").append(DateTimeFormatter.ofPattern("HH:mm").format(started.atZone(ZoneOffset.UTC))).append(" UTC).\n\n");
+        md.append("**Machine:** ").append(machine).append(".\n\n");
+        if (!command.isBlank()) {
+            md.append("**Reproduce:**\n\n```bash\n").append(command).append("\n```\n\n");
+        }
+        md.append("""
+                **What runs.** Per size, one generated landing folder (`lakeforge generate`, seed %d, the initial load plus %d daily \
+                batches, default dirt), all batches in one run, every configured source (`conf/sources.conf`). \
+                *Lakeforge*: `IngestSourceAction` for every source, then `RefineAction`, each under its own `JobRunner` run, as the \
+                `ingest` and `refine` commands run them (file ledger with checksums, rejects with line numbers, run records, \
+                quality results, change-data-feed reads, SCD2 for customers and products, table checks, all-or-nothing restore \
+                snapshot). *Baseline* (`dev.lakeforge.bench.PlainSparkBaseline`): `spark.read.csv/json` with an all-string schema \
+                in PERMISSIVE mode into bronze Delta tables (append, `_source_file`), then typing with `try_cast`, trimming, the \
+                same required columns, quarantine expectations and references (left-anti join), quarantine table, latest \
+                `updated_at` per key, and a plain MERGE upsert (also for customers and products). Both run in the same JVM and \
+                SparkSession on fresh lakehouse folders%s; a GC and an empty Spark cache precede each stage.
+
+                **Columns.** *Input rows*: landing data lines for ingest (from `_manifest.json`), bronze rows (Lakeforge's) for \
+                refine. *Peak heap*: the most heap in use while the stage ran (polled every 100 ms and read before every GC). \
+                *Ratio* = Lakeforge time / baseline time (> 1: Lakeforge is slower).
+
+                """.formatted(seed, batches, warmup == null ? "" : ", after an unrecorded warm-up of both on " + warmup + " order lines"));
+
+        md.append("## Results\n\n");
+        md.append("| size | stage | input rows | Lakeforge s | baseline s | ratio LF / baseline | Lakeforge rows/s | baseline rows/s "
+                + "| Lakeforge peak heap MB | baseline peak heap MB | Lakeforge GC s | baseline GC s |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (SizeResult r : results) {
+            for (String stage : List.of("ingest", "refine", "total")) {
+                StageResult lf = stage.equals("total") ? r.total(LAKEFORGE) : r.stage(LAKEFORGE, stage);
+                StageResult b = stage.equals("total") ? r.total(BASELINE) : r.stage(BASELINE, stage);
+                md.append(String.format(Locale.ROOT, "| %s | %s | %,d | %.1f | %.1f | %.2f | %,.0f | %,.0f | %,d | %,d | %.1f | %.1f |%n",
+                        r.size(), stage.equals("total") ? "**ingest + refine**" : stage, lf.inputRows(), lf.seconds(), b.seconds(),
+                        ratio(lf.millis(), b.millis()), lf.rowsPerSecond(), b.rowsPerSecond(), lf.peakHeapBytes() >> 20,
+                        b.peakHeapBytes() >> 20, lf.gcMillis() / 1000.0, b.gcMillis() / 1000.0));
+            }
+        }
+        md.append('\n');
+        for (SizeResult r : results) {
+            md.append(String.format(Locale.ROOT, "- %s: %,d order lines, landing %,.0f MB (%s), run date %s%n", r.size(), r.orderLines(),
+                    r.landingBytes() / 1e6, r.landingReused() ? "reused" : String.format(Locale.ROOT, "generated in %.0f s",
+                            r.generateSeconds()), r.runDate()));
+        }
+        md.append('\n');
+
+        if (results.size() > 1) {
+            SizeResult base = results.stream().min(Comparator.comparingLong(SizeResult::orderLines)).orElseThrow();
+            md.append("## Scaling\n\n");
+            md.append("Time at each size divided by the time at ").append(base.size())
+                    .append(" (linear scaling: the ratio equals the rows ratio).\n\n");
+            md.append("| stage | size | rows ratio | Lakeforge s | Lakeforge time ratio | baseline s | baseline time ratio |\n");
+            md.append("|---|---|---:|---:|---:|---:|---:|\n");
+            for (String stage : List.of("ingest", "refine", "total")) {
+                StageResult lf0 = stage.equals("total") ? base.total(LAKEFORGE) : base.stage(LAKEFORGE, stage);
+                StageResult b0 = stage.equals("total") ? base.total(BASELINE) : base.stage(BASELINE, stage);
+                for (SizeResult r : results) {
+                    if (r == base) {
+                        continue;
+                    }
+                    StageResult lf = stage.equals("total") ? r.total(LAKEFORGE) : r.stage(LAKEFORGE, stage);
+                    StageResult b = stage.equals("total") ? r.total(BASELINE) : r.stage(BASELINE, stage);
+                    md.append(String.format(Locale.ROOT, "| %s | %s / %s | %.1f | %.1f → %.1f | %.2f | %.1f → %.1f | %.2f |%n",
+                            stage.equals("total") ? "ingest + refine" : stage, r.size(), base.size(),
+                            ratio(lf.inputRows(), lf0.inputRows()), lf0.seconds(), lf.seconds(), ratio(lf.millis(), lf0.millis()),
+                            b0.seconds(), b.seconds(), ratio(b.millis(), b0.millis())));
+                }
+            }
+            md.append('\n');
+        }
+
+        for (SizeResult r : results) {
+            md.append("## Per source at ").append(r.size()).append("\n\n");
+            md.append("Lakeforge's refine runs all sources in one `RefineAction`, so only its total is timed. Silver rows: "
+                    + "Lakeforge keeps SCD2 history for customers and products; the baseline one row per key.\n\n");
+            md.append("| source | landing rows | LF ingest s | baseline ingest s | baseline refine s | LF bronze rows | baseline bronze rows "
+                    + "| LF rejected | LF quarantined | baseline quarantined | LF silver rows | baseline silver rows |\n");
+            md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            for (SourceResult s : r.sources()) {
+                md.append(String.format(Locale.ROOT, "| %s | %,d | %.1f | %.1f | %.1f | %,d | %,d | %,d | %,d | %,d | %,d | %,d |%n",
+                        s.source(), s.landingRows(), s.lakeforgeIngestMillis() / 1000.0, s.baselineIngestMillis() / 1000.0,
+                        s.baselineRefineMillis() / 1000.0, s.lakeforgeBronzeRows(), s.baselineBronzeRows(), s.lakeforgeRejected(),
+                        s.lakeforgeQuarantined(), s.baselineQuarantined(), s.lakeforgeSilverRows(), s.baselineSilverRows()));
+            }
+            md.append('\n');
+        }
+        return md.toString();
+    }
+
+    private static double ratio(double a, double b) {
+        return b == 0 ? 0 : a / b;
+    }
+
+    // ------------------------------------------------------------------ heap
+
+    /**
+     * The peak heap in use since the last {@link #reset()}: a daemon thread polls {@link MemoryMXBean} every 100 ms,
+     * and every GC reports the heap it found before collecting (the peaks between polls).
+     */
+    static final class HeapSampler implements AutoCloseable {
+        private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        private final AtomicLong peak = new AtomicLong();
+        private final Set<String> heapPools = new HashSet<>();
+        private final List<NotificationEmitter> emitters = new ArrayList<>();
+        private final NotificationListener listener = (n, handback) -> {
+            if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
+                GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
+                long before = 0;
+                for (Map.Entry<String, MemoryUsage> e : info.getGcInfo().getMemoryUsageBeforeGc().entrySet()) {
+                    if (heapPools.contains(e.getKey())) {
+                        before += e.getValue().getUsed();
+                    }
+                }
+                record(before);
+            }
+        };
+        private final Thread poller;
+        private volatile boolean running = true;
+
+        HeapSampler() {
+            for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+                if (p.getType() == MemoryType.HEAP) {
+                    heapPools.add(p.getName());
+                }
+            }
+            for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                if (gc instanceof NotificationEmitter e) {
+                    e.addNotificationListener(listener, null, null);
+                    emitters.add(e);
+                }
+            }
+            poller = new Thread(() -> {
+                while (running) {
+                    sample();
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "bench-heap-sampler");
+            poller.setDaemon(true);
+            poller.start();
+        }
+
+        private void record(long used) {
+            peak.accumulateAndGet(used, Math::max);
+        }
+
+        void sample() {
+            record(memory.getHeapMemoryUsage().getUsed());
+        }
+
+        void reset() {
+            peak.set(0);
+            sample();
+        }
+
+        long peak() {
+            sample();
+            return peak.get();
+        }
+
+        @Override
+        public void close() {
+            running = false;
+            poller.interrupt();
+            for (NotificationEmitter e : emitters) {
+                try {
+                    e.removeNotificationListener(listener);
+                } catch (javax.management.ListenerNotFoundException ignored) {
+                    // already gone
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,250 @@
+package dev.lakeforge.pipeline;
+
+import dev.lakeforge.ingest.IngestResult;
+import dev.lakeforge.ingest.IngestSourceAction;
+import dev.lakeforge.ingest.SourceCatalog;
+import dev.lakeforge.ingest.SourceSpec;
+import dev.lakeforge.lake.Lakehouse;
+import dev.lakeforge.lake.TableName;
+import dev.lakeforge.marts.BuildMartsAction;
+import dev.lakeforge.marts.MartResult;
+import dev.lakeforge.refine.RefineAction;
+import dev.lakeforge.refine.RefineResult;
+import dev.lakeforge.runs.JobRunner;
+import dev.lakeforge.runs.RunRecord;
+import dev.lakeforge.testing.SparkExtension;
+import dev.lakeforge.testing.TestLakehouse;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The whole lakehouse on the bundled sample (data/sample): every injected dirty line documented in its
+ * {@code _dirt.csv} lands where the documentation says, with its reason, and bronze = silver + quarantined +
+ * removed, table by table. Then the same run date again changes nothing.
+ */
+@ExtendWith(SparkExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SamplePipelineTest {
+    static final Path PROJECT = Path.of(System.getProperty("lakeforge.project.dir", "..")).toAbsolutePath().normalize();
+    static final Path SAMPLE = PROJECT.resolve("data/sample");
+    static final LocalDate LAST_BATCH = LocalDate.of(2024, 7, 3);
+
+    TestLakehouse t;
+    SourceCatalog catalog;
+    Lakehouse lake;
+    List<IngestResult> ingest = new ArrayList<>();
+    List<RefineResult> refine = new ArrayList<>();
+    List<MartResult> marts = new ArrayList<>();
+    List<String[]> dirt;
+
+    /** sample file (inside a batch) → source name */
+    static final Map<String, String> SOURCE_OF = Map.of(
+            "erp/customers.csv", "customers", "erp/products.csv", "products", "erp/sales_orders.csv", "sales_orders",
+            "erp/order_lines.csv", "order_lines", "erp/production_runs.csv", "production_runs", "crm/interactions.jsonl", "interactions",
+            "market/commodity_prices.csv", "commodity_prices", "market/fx_rates.jsonl", "fx_rates", "market/stock_index.csv", "stock_index");
+
+    RunRecord runPipeline(LocalDate day) {
+        return new JobRunner(lake, t.loaded()).out(new PrintStream(new ByteArrayOutputStream())).run("pipeline", day, run -> {
+            for (SourceSpec s : catalog.inDependencyOrder()) {
+                ingest.add(new IngestSourceAction(lake, SAMPLE.toString()).source(s).runDate(day).run(run).execute());
+            }
+            refine.addAll(new RefineAction(lake).sources(catalog).runDate(day).run(run).execute());
+            marts.addAll(new BuildMartsAction(lake).runDate(day).run(run).execute());
+        });
+    }
+
+    @BeforeAll
+    void buildLakehouse() throws IOException {
+        String sources = Files.readString(PROJECT.resolve("conf/sources.conf"));
+        t = SparkExtension.newLakehouseWithConf(sources, "lakehouse.landing=" + SAMPLE);
+        catalog = SourceCatalog.from(t.loaded().config());
+        lake = t.lakehouse();
+        dirt = Files.readAllLines(SAMPLE.resolve("_dirt.csv")).stream().skip(1).map(l -> l.split(",", 6)).toList();
+        RunRecord r = runPipeline(LAST_BATCH);
+        assertThat(r.succeeded()).as(r.errorMessage()).isTrue();
+    }
+
+    List<String[]> dirtOf(String kind) {
+        return dirt.stream().filter(d -> d[3].equals(kind)).toList();
+    }
+
+    @Test
+    @Order(1)
+    void everyMalformedLineIsRejectedWithFileLineAndReason() {
+        Set<String> expected = dirtOf("malformed").stream().map(d -> SOURCE_OF.get(d[1]) + "|" + d[0] + "/" + d[1] + "|" + d[2])
+                .collect(Collectors.toSet());
+        List<Row> rejects = lake.read(IngestSourceAction.REJECTS).collectAsList();
+        Set<String> actual = rejects.stream().map(r -> r.<String>getAs("source") + "|"
+                        + r.<String>getAs("file").substring(r.<String>getAs("file").indexOf(SAMPLE.getFileName().toString() + "/") + 7) + "|"
+                        + r.<Long>getAs("line_number"))
+                .collect(Collectors.toSet());
+        assertThat(actual).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(rejects).allSatisfy(r -> {
+            assertThat(r.<String>getAs("reason")).isNotBlank();
+            assertThat(r.<String>getAs("raw_line")).isNotNull();
+        });
+    }
+
+    @Test
+    @Order(2)
+    void everyRowLevelDefectIsQuarantinedWithItsReason() {
+        Map<String, String> reasonOfKind = Map.of("missing_required", "missing_required:", "type_error", "type_error:",
+                "out_of_range", "expectation:", "unknown_fk", "unknown_reference:");
+        Map<String, Set<String>> quarantinedKeys = new HashMap<>();
+        Map<String, Map<String, String>> reasonsByKey = new HashMap<>();
+        for (SourceSpec s : catalog.all()) {
+            TableName q = TableName.of("quarantine", s.name());
+            if (!lake.exists(q)) {
+                continue;
+            }
+            Map<String, String> m = new HashMap<>();
+            for (Row r : lake.read(q).select(concat_ws("|", s.primaryKey().stream().map(k -> col(k)).toArray(org.apache.spark.sql.Column[]::new)).as("k"),
+                    concat_ws(";", col("_reasons")).as("reasons")).collectAsList()) {
+                m.merge(r.getString(0), r.getString(1), (a, b) -> a + ";" + b);
+            }
+            reasonsByKey.put(s.name(), m);
+            quarantinedKeys.put(s.name(), m.keySet());
+        }
+        int checked = 0;
+        for (String kind : reasonOfKind.keySet()) {
+            for (String[] d : dirtOf(kind)) {
+                String source = SOURCE_OF.get(d[1]);
+                String reasons = reasonsByKey.getOrDefault(source, Map.of()).get(d[4]);
+                assertThat(reasons).as(kind + " " + d[1] + " line " + d[2] + " key " + d[4] + " (" + d[5] + ")").isNotNull()
+                        .contains(reasonOfKind.get(kind));
+                checked++;
+            }
+        }
+        assertThat(checked).isGreaterThan(300);
+        // nothing clean is quarantined: every quarantined key is a documented dirty row
+        Set<String> dirtyKeys = dirt.stream().map(d -> SOURCE_OF.get(d[1]) + "|" + d[4]).collect(Collectors.toSet());
+        for (Map.Entry<String, Set<String>> e : quarantinedKeys.entrySet()) {
+            for (String k : e.getValue()) {
+                assertThat(dirtyKeys).as("quarantined " + e.getKey() + " " + k + ": " + reasonsByKey.get(e.getKey()).get(k))
+                        .contains(e.getKey() + "|" + k);
+            }
+        }
+    }
+
+    @Test
+    @Order(3)
+    void bronzeEqualsSilverPlusQuarantinedPlusRemovedTableByTable() {
+        Map<String, Long> duplicatesDocumented = new HashMap<>();
+        for (String[] d : dirt) {
+            if (d[3].equals("exact_duplicate") || d[3].equals("near_duplicate") || d[3].equals("late_correction")) {
+                duplicatesDocumented.merge(SOURCE_OF.get(d[1]), 1L, Long::sum);
+            }
+        }
+        for (RefineResult r : refine) {
+            long bronze = lake.read(TableName.of("bronze", r.source())).count();
+            TableName q = TableName.of("quarantine", r.source());
+            long quarantined = lake.exists(q) ? lake.read(q).count() : 0;
+            long silver = lake.read(TableName.of("silver", r.source())).count();
+            assertThat(bronze).as(r.source()).isEqualTo(silver + quarantined + r.removed());
+            // a duplicate of a record that a late correction replaces counts as superseded: compare the sum
+            assertThat(r.removed()).as(r.source() + " duplicates and superseded versions removed vs documented")
+                    .isGreaterThanOrEqualTo(duplicatesDocumented.getOrDefault(r.source(), 0L));
+        }
+    }
+
+    @Test
+    @Order(4)
+    void lateCorrectionsWinAndDimensionsKeepTheirHistory() {
+        for (String[] d : dirtOf("late_correction")) {
+            if (!d[1].equals("erp/order_lines.csv")) {
+                continue;
+            }
+            String[] key = d[4].split("\\|");
+            Row row = lake.read(TableName.parse("silver.order_lines")).where(col("order_id").equalTo(key[0])
+                    .and(col("line_no").equalTo(Integer.parseInt(key[1])))).first();
+            assertThat(row.<String>getAs("_source_file")).as(d[4]).contains(d[0]);
+        }
+        long history = lake.read(TableName.parse("silver.products")).where(col("is_current").equalTo(false)).count();
+        assertThat(history).as("closed product versions").isGreaterThan(0);
+        long currentDup = lake.read(TableName.parse("silver.products")).where(col("is_current")).groupBy("product_id").count()
+                .where(col("count").gt(1)).count();
+        assertThat(currentDup).isZero();
+        // the evolved column is in bronze
+        assertThat(lake.read(TableName.parse("bronze.order_lines")).columns()).contains("promo_code");
+    }
+
+    @Test
+    @Order(5)
+    void goldTablesAreWrittenAndMakeSense() {
+        Row sales = lake.read(BuildMartsAction.SALES_DAILY).agg(org.apache.spark.sql.functions.sum("revenue"),
+                org.apache.spark.sql.functions.sum("units"), org.apache.spark.sql.functions.min("margin")).first();
+        assertThat(sales.getDouble(0)).isGreaterThan(100_000);
+        assertThat(sales.getLong(1)).isGreaterThan(10_000);
+        var features = lake.read(BuildMartsAction.CUSTOMER_FEATURES);
+        assertThat(features.select("snapshot").distinct().count()).isEqualTo(2);
+        double churnRate = features.where(col("snapshot").equalTo("training")).agg(org.apache.spark.sql.functions.avg("churned")).first().getDouble(0);
+        assertThat(churnRate).isBetween(0.05, 0.6);
+        var weekly = lake.read(BuildMartsAction.PRODUCT_DEMAND_WEEKLY);
+        long weeks = weekly.select("week_start").distinct().count();
+        assertThat(weeks).isBetween(100L, 106L);
+        assertThat(weekly.where(col("units").lt(0)).count()).isZero();
+        assertThat(lake.read(BuildMartsAction.INTERACTIONS).where(col("strength").lt(0)).count()).isZero();
+        assertThat(lake.read(BuildMartsAction.INTERACTIONS).where(col("strength").gt(0)).count()).isGreaterThan(10_000);
+        assertThat(lake.read(BuildMartsAction.MARKET_DAILY).where(col("date").equalTo(java.sql.Date.valueOf(LAST_BATCH))).count()).isEqualTo(1);
+    }
+
+    @Test
+    @Order(6)
+    void runningTheSameDateAgainChangesNoTable() {
+        Map<String, Long> before = versions();
+        Map<String, Long> goldRows = new HashMap<>();
+        for (TableName g : List.of(BuildMartsAction.SALES_DAILY, BuildMartsAction.CUSTOMER_FEATURES)) {
+            goldRows.put(g.toString(), lake.read(g).count());
+        }
+        ingest.clear();
+        refine.clear();
+        RunRecord again = runPipeline(LAST_BATCH);
+        assertThat(again.succeeded()).as(again.errorMessage()).isTrue();
+        Map<String, Long> after = versions();
+        before.forEach((table, v) -> {
+            if (table.startsWith("bronze.") || table.startsWith("silver.") || table.startsWith("quarantine.") || table.equals("gold.sales_daily")) {
+                assertThat(after.get(table)).as(table).isEqualTo(v);
+            }
+        });
+        goldRows.forEach((table, rows) -> assertThat(lake.read(TableName.parse(table)).count()).as(table).isEqualTo(rows));
+        assertThat(ingest).allSatisfy(i -> assertThat(i.rowsLoaded()).isZero());
+        assertThat(refine).allSatisfy(r -> assertThat(r.rowsIn()).isZero());
+    }
+
+    Map<String, Long> versions() {
+        Map<String, Long> out = new HashMap<>();
+        for (TableName table : dev.lakeforge.maintenance.MaintainAction.allTables(lake)) {
+            out.put(table.toString(), lake.version(table).orElseThrow());
+        }
+        return out;
+    }
+
+    static Set<String> set(String... s) {
+        return new HashSet<>(List.of(s));
+    }
+}
