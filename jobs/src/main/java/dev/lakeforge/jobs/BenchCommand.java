@@ -88,7 +88,9 @@ final class BenchCommand implements Callable<Integer> {
         StringBuilder sb = new StringBuilder();
         sb.append("LAKEFORGE_HEAP=").append(heap == null || heap.isBlank() ? "4g" : heap).append(" bin/lakeforge bench");
         List<String> args = spec.commandLine().getParseResult().originalArgs();
-        for (String a : args) {
+        // the parse result of a subcommand holds the whole command line, the subcommand's name included
+        int from = args.indexOf(spec.name()) + 1;
+        for (String a : args.subList(from, args.size())) {
             sb.append(' ').append(a.matches("[A-Za-z0-9_./,=:@%+-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
         }
         return sb.toString();

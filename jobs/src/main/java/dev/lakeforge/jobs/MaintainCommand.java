@@ -35,6 +35,17 @@ final class MaintainCommand extends JobCommand {
     }
 
     @Override
+    protected void validate(dev.lakeforge.config.LoadedConfig config) {
+        Duration retention = retentionHours != null ? Duration.ofHours(retentionHours) : config.config().maintenance().retention();
+        if (retention.compareTo(MaintainAction.MIN_RETENTION) < 0 && !force) {
+            throw new dev.lakeforge.config.ConfigurationException("--retention / lakeforge.maintenance.retention", retention.toHours() + " hours",
+                    "at least 7 days (168 hours): a shorter retention can delete files running readers and time travel still need;"
+                            + " add --force only when no job or reader is running");
+        }
+        tables.forEach(TableName::parse);
+    }
+
+    @Override
     protected void run(JobContext context, JobRun run) {
         Map<String, List<String>> zorder = new LinkedHashMap<>();
         SourceCatalog catalog = SourceCatalog.from(context.config());

@@ -26,6 +26,14 @@ final class PipelineCommand extends JobCommand {
     }
 
     @Override
+    protected void validate(dev.lakeforge.config.LoadedConfig config) {
+        if (SourceCatalog.from(config.config()).isEmpty()) {
+            throw new dev.lakeforge.config.ConfigurationException(SourceCatalog.PATH, "no sources",
+                    "at least one source (conf/application.conf includes conf/sources.conf; a --conf file must declare its own)");
+        }
+    }
+
+    @Override
     protected void run(JobContext context, JobRun run) {
         SourceCatalog catalog = Stages.sources(context);
         System.out.println("Lakehouse " + context.config().lakehouse().root() + ", landing " + context.config().lakehouse().landing()

@@ -25,6 +25,12 @@ final class RefineCommand extends JobCommand {
     }
 
     @Override
+    protected void validate(dev.lakeforge.config.LoadedConfig config) {
+        SourceCatalog catalog = SourceCatalog.from(config.config());
+        only.forEach(catalog::get);
+    }
+
+    @Override
     protected void run(JobContext context, JobRun run) {
         SourceCatalog catalog = Stages.sources(context);
         only.forEach(catalog::get);

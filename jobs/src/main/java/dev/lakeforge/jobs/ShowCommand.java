@@ -27,7 +27,7 @@ final class ShowCommand implements Callable<Integer> {
     @Option(names = "--as-of-run", paramLabel = "RUN_ID", description = "Read the table as the given run left it.")
     String asOfRun;
 
-    @Option(names = "--version", paramLabel = "N", description = "Read the table at this Delta version.")
+    @Option(names = "--delta-version", paramLabel = "N", description = "Read the table at this Delta version.")
     Long version;
 
     @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "Rows to show (default: ${DEFAULT-VALUE}).")
@@ -43,7 +43,7 @@ final class ShowCommand implements Callable<Integer> {
     public Integer call() {
         TableName name = TableName.parse(table);
         if (asOfRun != null && version != null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "Give either --as-of-run or --version, not both");
+            throw new CommandLine.ParameterException(spec.commandLine(), "Give either --as-of-run or --delta-version, not both");
         }
         LoadedConfig loaded = globals.load();
         Lakehouse lake = Lakehouse.of(SparkSessionFactory.create(loaded.config()), loaded.config());

@@ -25,6 +25,11 @@ final class CliRunner {
 
     /** Runs {@code command args…} with the configuration pointed at the test lakehouse. */
     static Result run(TestLakehouse t, String command, String... args) {
+        return runWithConf(t, "", command, args);
+    }
+
+    /** Like {@link #run} with a configuration file holding {@code hocon} (sources and the like). */
+    static Result runWithConf(TestLakehouse t, String hocon, String command, String... args) {
         List<String> argv = new ArrayList<>(List.of(command));
         argv.addAll(List.of(args));
         var c = t.loaded().config();
@@ -35,7 +40,7 @@ final class CliRunner {
                 "--set", "spark.shuffle-partitions=2",
                 "--conf", t.root().resolve("empty.conf").toString()));
         try {
-            java.nio.file.Files.writeString(t.root().resolve("empty.conf"), "");
+            java.nio.file.Files.writeString(t.root().resolve("empty.conf"), hocon);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -11,8 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The JVM flags Spark needs are in every place a JVM with Spark starts. */
 class JvmFlagsTest {
-    private static final Path PROJECT = Path.of(System.getProperty("lakeforge.project.dir", "..")).toAbsolutePath().normalize();
-    private static final Path SHARED = Path.of(System.getProperty("lakeforge.shared.dir", "../../shared")).toAbsolutePath().normalize();
+    private static final Path PROJECT = Path.of(System.getProperty("test.project.dir", "..")).toAbsolutePath().normalize();
+    private static final Path SHARED = Path.of(System.getProperty("test.shared.dir", "../../shared")).toAbsolutePath().normalize();
 
     static List<String> requiredFlags() throws IOException {
         Path source = Files.isRegularFile(SHARED.resolve("jvm-flags.txt")) ? SHARED.resolve("jvm-flags.txt") : PROJECT.resolve("bin/jvm-flags.txt");

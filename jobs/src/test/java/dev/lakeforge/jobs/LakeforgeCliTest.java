@@ -78,12 +78,17 @@ class LakeforgeCliTest {
 
     @Test
     void successfulJobExitsZeroAndIsListedByRuns(TestLakehouse t) {
-        CliRunner.Result r = CliRunner.run(t, "pipeline", "--run-date", "2024-02-01");
+        String conf = "lakeforge.sources.orders { format = csv, path = \"*/orders.csv\", schema = \"id STRING, t TIMESTAMP\","
+                + " primary-key = [id], event-time = t }";
+        CliRunner.Result r = CliRunner.runWithConf(t, conf, "ingest", "--run-date", "2024-02-01");
         assertThat(r.exitCode()).as(r.all()).isZero();
-        assertThat(r.out()).contains("pipeline SUCCEEDED");
+        assertThat(r.out()).contains("ingest SUCCEEDED");
         CliRunner.Result runs = CliRunner.run(t, "runs", "--limit", "5");
         assertThat(runs.exitCode()).isZero();
-        assertThat(runs.out()).contains("pipeline").contains("2024-02-01").contains("SUCCEEDED");
+        assertThat(runs.out()).contains("ingest").contains("2024-02-01").contains("SUCCEEDED");
+        CliRunner.Result noSources = CliRunner.run(t, "pipeline", "--run-date", "2024-02-01");
+        assertThat(noSources.exitCode()).isEqualTo(2);
+        assertThat(noSources.err()).contains("lakeforge.sources: expected at least one source");
     }
 
     @Test

@@ -16,8 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Checks the two jars the build produces (runs after `package`, in `verify`). */
 class PackagedJarsIT {
-    private static final Path RUNNABLE = Path.of(System.getProperty("lakeforge.runnable.jar"));
-    private static final Path SLIM = Path.of(System.getProperty("lakeforge.slim.jar"));
+    private static final Path RUNNABLE = Path.of(System.getProperty("test.runnable.jar"));
+    private static final Path SLIM = Path.of(System.getProperty("test.slim.jar"));
 
     @Test
     void slimJarHasLakeforgeAndDeltaButNoSparkScalaOrHadoop() throws Exception {

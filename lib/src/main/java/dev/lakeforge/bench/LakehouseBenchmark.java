@@ -163,7 +163,8 @@ public final class LakehouseBenchmark {
     // ------------------------------------------------------------------ results
 
     /** One stage of one side at one size. */
-    public record StageResult(String system, String stage, long millis, long inputRows, long peakHeapBytes, long gcMillis) {
+    public record StageResult(String system, String stage, long millis, long inputRows, long peakHeapBytes, long maxAfterGcBytes,
+                              long gcMillis) {
         public double seconds() {
             return millis / 1000.0;
         }
@@ -192,7 +193,7 @@ public final class LakehouseBenchmark {
             StageResult i = stage(system, "ingest");
             StageResult r = stage(system, "refine");
             return new StageResult(system, "total", i.millis() + r.millis(), i.inputRows(), Math.max(i.peakHeapBytes(), r.peakHeapBytes()),
-                    i.gcMillis() + r.gcMillis());
+                    Math.max(i.maxAfterGcBytes(), r.maxAfterGcBytes()), i.gcMillis() + r.gcMillis());
         }
     }
 
@@ -324,8 +325,9 @@ public final class LakehouseBenchmark {
     }
 
     private void log(String label, StageResult s) {
-        log.printf(Locale.ROOT, "[%s] %-9s %-6s %8.1f s  %,12d rows  %,10.0f rows/s  peak heap %,6d MB  GC %,6d ms%n", label, s.system(),
-                s.stage(), s.seconds(), s.inputRows(), s.rowsPerSecond(), s.peakHeapBytes() >> 20, s.gcMillis());
+        log.printf(Locale.ROOT, "[%s] %-9s %-6s %8.1f s  %,12d rows  %,10.0f rows/s  peak heap %,6d MB  after GC %s MB  GC %,6d ms%n", label,
+                s.system(), s.stage(), s.seconds(), s.inputRows(), s.rowsPerSecond(), s.peakHeapBytes() >> 20, mb(s.maxAfterGcBytes()),
+                s.gcMillis());
     }
 
     private static void requireSucceeded(RunRecord rec) {
@@ -348,7 +350,7 @@ public final class LakehouseBenchmark {
         body.run();
         long ms = (System.nanoTime() - t0) / 1_000_000;
         long peak = heap.peak();
-        return new StageResult(system, stage, ms, rows.get(), peak, gcMillis() - gc0);
+        return new StageResult(system, stage, ms, rows.get(), peak, heap.maxAfterGc(), gcMillis() - gc0);
     }
 
     private static long gcMillis() {
@@ -375,7 +377,7 @@ public final class LakehouseBenchmark {
         }
     }
 
-    /** Data lines per landing file ({@code <batch>/<file>}), from the manifest. */
+    /** Data lines per landing file ({@code <batch>/<file>}), from the manifest; reference files counted. */
     private static Map<String, Long> landingRowsPerFile(Path landing) {
         Map<String, Long> out = new LinkedHashMap<>();
         try {
@@ -383,6 +385,17 @@ public final class LakehouseBenchmark {
             for (JsonNode b : root.path("batches")) {
                 String batch = b.path("batch").asText();
                 b.path("files").fields().forEachRemaining(e -> out.put(batch + "/" + e.getKey(), e.getValue().path("lines").asLong()));
+            }
+            // files the manifest does not list (reference/ copies): count their data lines
+            Path ref = landing.resolve("reference");
+            if (Files.isDirectory(ref)) {
+                try (Stream<Path> files = Files.list(ref)) {
+                    for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+                        try (Stream<String> lines = Files.lines(f, StandardCharsets.UTF_8)) {
+                            out.put("reference/" + f.getFileName(), Math.max(0, lines.count() - 1));
+                        }
+                    }
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the manifest of " + landing, e);
@@ -479,23 +492,27 @@ public final class LakehouseBenchmark {
                 SparkSession on fresh lakehouse folders%s; a GC and an empty Spark cache precede each stage.
 
                 **Columns.** *Input rows*: landing data lines for ingest (from `_manifest.json`), bronze rows (Lakeforge's) for \
-                refine. *Peak heap*: the most heap in use while the stage ran (polled every 100 ms and read before every GC). \
+                refine. *Peak heap*: the most heap in use while the stage ran (polled every 100 ms and read before every GC); it mostly \
+                shows how far the collector let the heap fill. *Max after GC*: the most heap a GC during the stage left in use, \
+                closer to the live data (– when no GC ran). *GC s*: collection time during the stage. \
                 *Ratio* = Lakeforge time / baseline time (> 1: Lakeforge is slower).
 
                 """.formatted(seed, batches, warmup == null ? "" : ", after an unrecorded warm-up of both on " + warmup + " order lines"));
 
         md.append("## Results\n\n");
         md.append("| size | stage | input rows | Lakeforge s | baseline s | ratio LF / baseline | Lakeforge rows/s | baseline rows/s "
-                + "| Lakeforge peak heap MB | baseline peak heap MB | Lakeforge GC s | baseline GC s |\n");
-        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| Lakeforge peak heap MB | baseline peak heap MB | Lakeforge max after GC MB | baseline max after GC MB "
+                + "| Lakeforge GC s | baseline GC s |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (SizeResult r : results) {
             for (String stage : List.of("ingest", "refine", "total")) {
                 StageResult lf = stage.equals("total") ? r.total(LAKEFORGE) : r.stage(LAKEFORGE, stage);
                 StageResult b = stage.equals("total") ? r.total(BASELINE) : r.stage(BASELINE, stage);
-                md.append(String.format(Locale.ROOT, "| %s | %s | %,d | %.1f | %.1f | %.2f | %,.0f | %,.0f | %,d | %,d | %.1f | %.1f |%n",
+                md.append(String.format(Locale.ROOT, "| %s | %s | %,d | %.1f | %.1f | %.2f | %,.0f | %,.0f | %,d | %,d | %s | %s | %.1f | %.1f |%n",
                         r.size(), stage.equals("total") ? "**ingest + refine**" : stage, lf.inputRows(), lf.seconds(), b.seconds(),
                         ratio(lf.millis(), b.millis()), lf.rowsPerSecond(), b.rowsPerSecond(), lf.peakHeapBytes() >> 20,
-                        b.peakHeapBytes() >> 20, lf.gcMillis() / 1000.0, b.gcMillis() / 1000.0));
+                        b.peakHeapBytes() >> 20, mb(lf.maxAfterGcBytes()), mb(b.maxAfterGcBytes()), lf.gcMillis() / 1000.0,
+                        b.gcMillis() / 1000.0));
             }
         }
         md.append('\n');
@@ -549,6 +566,10 @@ public final class LakehouseBenchmark {
         return md.toString();
     }
 
+    private static String mb(long bytes) {
+        return bytes < 0 ? "–" : String.format(Locale.ROOT, "%,d", bytes >> 20);
+    }
+
     private static double ratio(double a, double b) {
         return b == 0 ? 0 : a / b;
     }
@@ -557,23 +578,19 @@ public final class LakehouseBenchmark {
 
     /**
      * The peak heap in use since the last {@link #reset()}: a daemon thread polls {@link MemoryMXBean} every 100 ms,
-     * and every GC reports the heap it found before collecting (the peaks between polls).
+     * and every GC reports the heap it found before collecting (the peaks between polls) and what it left.
      */
     static final class HeapSampler implements AutoCloseable {
         private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         private final AtomicLong peak = new AtomicLong();
+        private final AtomicLong afterGc = new AtomicLong(-1);
         private final Set<String> heapPools = new HashSet<>();
         private final List<NotificationEmitter> emitters = new ArrayList<>();
         private final NotificationListener listener = (n, handback) -> {
             if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
                 GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
-                long before = 0;
-                for (Map.Entry<String, MemoryUsage> e : info.getGcInfo().getMemoryUsageBeforeGc().entrySet()) {
-                    if (heapPools.contains(e.getKey())) {
-                        before += e.getValue().getUsed();
-                    }
-                }
-                record(before);
+                record(heapUsed(info.getGcInfo().getMemoryUsageBeforeGc()));
+                afterGc.accumulateAndGet(heapUsed(info.getGcInfo().getMemoryUsageAfterGc()), Math::max);
             }
         };
         private final Thread poller;
@@ -605,6 +622,16 @@ public final class LakehouseBenchmark {
             poller.start();
         }
 
+        private long heapUsed(Map<String, MemoryUsage> pools) {
+            long used = 0;
+            for (Map.Entry<String, MemoryUsage> e : pools.entrySet()) {
+                if (heapPools.contains(e.getKey())) {
+                    used += e.getValue().getUsed();
+                }
+            }
+            return used;
+        }
+
         private void record(long used) {
             peak.accumulateAndGet(used, Math::max);
         }
@@ -615,12 +642,18 @@ public final class LakehouseBenchmark {
 
         void reset() {
             peak.set(0);
+            afterGc.set(-1);
             sample();
         }
 
         long peak() {
             sample();
             return peak.get();
+        }
+
+        /** The most heap still in use after a GC since the reset (an upper bound of the live data), -1 without a GC. */
+        long maxAfterGc() {
+            return afterGc.get();
         }
 
         @Override

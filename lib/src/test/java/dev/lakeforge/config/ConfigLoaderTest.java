@@ -229,7 +229,7 @@ class ConfigLoaderTest {
 
     @Test
     void shippedConfigurationFilesLoad() {
-        Path project = Path.of(System.getProperty("lakeforge.project.dir", "..")).toAbsolutePath();
+        Path project = Path.of(System.getProperty("test.project.dir", "..")).toAbsolutePath();
         for (String env : List.of("dev", "prod")) {
             Map<String, String> vars = Map.of("LAKEFORGE_SERVING_PASSWORD", "pw", "LAKEFORGE_METASTORE_PASSWORD", "pw",
                     "LAKEFORGE_SPARK_MASTER_URL", "spark://cluster:7077", "LAKEFORGE_LAKEHOUSE_URI", "hdfs://nn:8020/lake",
@@ -239,6 +239,8 @@ class ConfigLoaderTest {
                     .environment(env).load();
             assertThat(loaded.config().environment()).isEqualTo(env);
             assertThat(loaded.warnings()).as("warnings of " + env).isEmpty();
+            assertThat(dev.lakeforge.ingest.SourceCatalog.from(loaded.config()).names())
+                    .contains("customers", "products", "sales_orders", "order_lines", "interactions", "eu_stock_markets");
         }
     }
 }

@@ -50,7 +50,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SamplePipelineTest {
-    static final Path PROJECT = Path.of(System.getProperty("lakeforge.project.dir", "..")).toAbsolutePath().normalize();
+    static final Path PROJECT = Path.of(System.getProperty("test.project.dir", "..")).toAbsolutePath().normalize();
     static final Path SAMPLE = PROJECT.resolve("data/sample");
     static final LocalDate LAST_BATCH = LocalDate.of(2024, 7, 3);
 
