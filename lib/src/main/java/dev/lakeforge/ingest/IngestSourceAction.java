@@ -196,7 +196,9 @@ public final class IngestSourceAction {
         LOG.info("Source {}: loading {} file(s), {} bytes, into {} (transaction {})", spec.name(), toLoad.size(),
                 toLoad.stream().mapToLong(LandingFile::size).sum(), bronze, txn);
 
-        Dataset<Row> staging = parse(spark, toLoad, columns, layouts);
+        Dataset<Row> staging = SourceSpec.PARQUET.equals(spec.format())
+                ? readParquet(spark, toLoad, columns, layouts)
+                : parse(spark, toLoad, columns, layouts);
         Timestamp ingestTime = Timestamp.from(Instant.now());
         ensureBronze(bronze);
         List<Column> hashInputs = new ArrayList<>();
@@ -262,6 +264,9 @@ public final class IngestSourceAction {
 
     private FileLayout layout(FileSystem fs, LandingFile f, Set<String> extra) {
         Date batch = f.batchDate().map(Date::valueOf).orElse(null);
+        if (SourceSpec.PARQUET.equals(spec.format())) {
+            return parquetLayout(f, batch, extra);
+        }
         if (!SourceSpec.CSV.equals(spec.format())) {
             return new FileLayout(f.checksum(), batch, Map.of(), 0);
         }
@@ -310,6 +315,53 @@ public final class IngestSourceAction {
             }
         }
         return new FileLayout(f.checksum(), batch, positions, fields.size());
+    }
+
+    private FileLayout parquetLayout(LandingFile f, Date batch, Set<String> extra) {
+        List<String> fields;
+        try {
+            fields = List.of(lakehouse.spark().read().parquet(f.path()).schema().fieldNames());
+        } catch (RuntimeException e) {
+            throw new IncompatibleSchemaException("Source " + spec.name() + ": " + f.relative() + " is not a readable Parquet file ("
+                    + e.getMessage().lines().findFirst().orElse("") + "). Nothing was loaded.");
+        }
+        List<String> missing = spec.columns().stream().filter(c -> !fields.contains(c)).toList();
+        if (!missing.isEmpty()) {
+            throw new IncompatibleSchemaException("Source " + spec.name() + ": " + f.relative() + " lacks the declared column(s) "
+                    + missing + " (it has " + fields + "). Nothing was loaded and every table is as it was.");
+        }
+        Map<String, Integer> positions = new HashMap<>();
+        for (int i = 0; i < fields.size(); i++) {
+            positions.put(fields.get(i), i);
+            if (!spec.columns().contains(fields.get(i)) && fields.get(i).matches("[A-Za-z][A-Za-z0-9_]{0,62}")) {
+                extra.add(fields.get(i));
+            }
+        }
+        return new FileLayout(f.checksum(), batch, positions, fields.size());
+    }
+
+    /** Parquet files are typed and structured: every row loads (its values as strings); no line-level rejects. */
+    private Dataset<Row> readParquet(SparkSession spark, List<LandingFile> files, List<String> columns, Map<String, FileLayout> layouts) {
+        Dataset<Row> all = null;
+        for (LandingFile f : files) {
+            Dataset<Row> df = spark.read().parquet(f.path());
+            List<String> present = List.of(df.columns());
+            FileLayout layout = layouts.get(f.path());
+            List<Column> select = new ArrayList<>();
+            for (String c : columns) {
+                select.add(present.contains(c) ? col(c).cast(DataTypes.StringType).as(c) : lit(null).cast(DataTypes.StringType).as(c));
+            }
+            select.add(lit(f.path()).as(StagingSchema.SOURCE_FILE));
+            select.add(lit(layout.checksum()).as(StagingSchema.FILE_CHECKSUM));
+            select.add(lit(layout.batchDate()).cast(DataTypes.DateType).as(StagingSchema.BATCH_DATE));
+            select.add(lit(0L).as(StagingSchema.BYTE_OFFSET));
+            select.add(lit(null).cast(DataTypes.LongType).as(StagingSchema.LINE_NUMBER));
+            select.add(lit(null).cast(DataTypes.StringType).as(StagingSchema.RAW_LINE));
+            select.add(lit(null).cast(DataTypes.StringType).as(StagingSchema.REJECT_REASON));
+            Dataset<Row> one = df.select(select.toArray(Column[]::new));
+            all = all == null ? one : all.unionByName(one);
+        }
+        return all;
     }
 
     private char delimiter() {

@@ -79,11 +79,10 @@ public final class Lakehouse {
 
     /** The table's latest Delta version, or empty when the table does not exist yet. */
     public OptionalLong version(TableName name) {
-        if (!exists(name)) {
-            return OptionalLong.empty();
-        }
-        Row last = DeltaTable.forPath(spark, path(name)).history(1).select("version").first();
-        return OptionalLong.of(last.getLong(0));
+        // The Delta log's latest snapshot (a listing of _delta_log), not a history query: this is called often.
+        org.apache.spark.sql.delta.Snapshot snapshot = org.apache.spark.sql.delta.DeltaLog.forTable(spark, path(name))
+                .update(false, scala.Option.empty(), scala.Option.empty());
+        return snapshot.version() < 0 ? OptionalLong.empty() : OptionalLong.of(snapshot.version());
     }
 
     public FileSystem fileSystem() {

@@ -38,6 +38,20 @@ class IngestSourceActionTest {
                 primary-key = [event_id]
                 event-time = event_time
               }
+              items {
+                format = parquet
+                path = "*/erp/items/*.parquet"
+                schema = "item_id STRING, price DOUBLE"
+                primary-key = [item_id]
+                event-time = price
+              }
+              suppliers {
+                format = jdbc
+                options { url = "jdbc:derby:memory:lfsuppliers;create=true", dbtable = "SUPPLIERS", driver = "org.apache.derby.jdbc.EmbeddedDriver" }
+                schema = "SUPPLIER_ID STRING, NAME STRING, RATING INT"
+                primary-key = [SUPPLIER_ID]
+                event-time = RATING
+              }
               strict {
                 format = csv
                 path = "*/erp/strict.csv"
@@ -170,6 +184,39 @@ class IngestSourceActionTest {
                 .containsExactly("2:malformed JSON", "3:not a JSON obj");
         assertThat(t.lakehouse().read(IngestSourceAction.bronze(SourceCatalog.from(t.loaded().config()).get("events")))
                 .where(col("event_id").equalTo("E1")).first().<String>getAs("rating")).isEqualTo("4");
+    }
+
+    @Test
+    void parquetFilesLoadWithTheirValuesAsStringsAndNewColumnsEvolve() {
+        TestLakehouse t = SparkExtension.newLakehouseWithConf(CONF);
+        var schema = new org.apache.spark.sql.types.StructType().add("item_id", "string").add("price", "double").add("colour", "string");
+        t.spark().createDataFrame(List.of(org.apache.spark.sql.RowFactory.create("I1", 2.5, "red"),
+                        org.apache.spark.sql.RowFactory.create("I2", 3.0, "blue")), schema)
+                .coalesce(1).write().parquet(landing(t).resolve("2024-01-01/erp/items").toString());
+        IngestResult r = ingest(t, "items", D1);
+        assertThat(r.rowsLoaded()).isEqualTo(2);
+        assertThat(r.newColumns()).containsExactly("colour");
+        Row i1 = t.lakehouse().read(IngestSourceAction.bronze(SourceCatalog.from(t.loaded().config()).get("items")))
+                .where(col("item_id").equalTo("I1")).first();
+        assertThat(i1.<String>getAs("price")).isEqualTo("2.5");
+        assertThat(i1.<String>getAs("colour")).isEqualTo("red");
+        assertThat(ingest(t, "items", D1).filesSkipped()).isEqualTo(1);
+    }
+
+    @Test
+    void jdbcSourceLoadsOncePerRunDate() throws Exception {
+        TestLakehouse t = SparkExtension.newLakehouseWithConf(CONF);
+        try (var c = java.sql.DriverManager.getConnection("jdbc:derby:memory:lfsuppliers;create=true");
+             var st = c.createStatement()) {
+            st.execute("CREATE TABLE SUPPLIERS (SUPPLIER_ID VARCHAR(10), NAME VARCHAR(40), RATING INT)");
+            st.execute("INSERT INTO SUPPLIERS VALUES ('S1', 'Acme Steel', 4), ('S2', 'Polymer & Co', 5)");
+        }
+        IngestResult first = ingest(t, "suppliers", D1);
+        assertThat(first.rowsLoaded()).isEqualTo(2);
+        assertThat(ingest(t, "suppliers", D1).rowsLoaded()).isZero();
+        assertThat(ingest(t, "suppliers", D2).rowsLoaded()).isEqualTo(2);
+        assertThat(t.lakehouse().read(IngestSourceAction.bronze(SourceCatalog.from(t.loaded().config()).get("suppliers")))
+                .where(col("NAME").equalTo("Polymer & Co")).count()).isEqualTo(2);
     }
 
     @Test
