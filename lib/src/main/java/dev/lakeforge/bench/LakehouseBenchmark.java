@@ -162,9 +162,19 @@ public final class LakehouseBenchmark {
 
     // ------------------------------------------------------------------ results
 
-    /** One stage of one side at one size. */
+    /**
+     * One stage of one side at one size.
+     *
+     * @param millis          wall time
+     * @param inputRows       rows the stage took in
+     * @param peakHeapBytes   most heap in use while it ran
+     * @param maxAfterGcBytes most heap a GC left in use while it ran (-1: no GC)
+     * @param gcMillis        GC time while it ran
+     * @param cpuMillis       CPU time of this JVM while it ran (all threads; less sensitive than wall time to other load)
+     * @param otherCores      average cores other processes kept busy while it ran (-1: unknown; Linux /proc/stat)
+     */
     public record StageResult(String system, String stage, long millis, long inputRows, long peakHeapBytes, long maxAfterGcBytes,
-                              long gcMillis) {
+                              long gcMillis, long cpuMillis, double otherCores) {
         public double seconds() {
             return millis / 1000.0;
         }
@@ -192,8 +202,10 @@ public final class LakehouseBenchmark {
         public StageResult total(String system) {
             StageResult i = stage(system, "ingest");
             StageResult r = stage(system, "refine");
+            double other = i.otherCores() < 0 || r.otherCores() < 0 ? -1
+                    : (i.otherCores() * i.millis() + r.otherCores() * r.millis()) / Math.max(1, i.millis() + r.millis());
             return new StageResult(system, "total", i.millis() + r.millis(), i.inputRows(), Math.max(i.peakHeapBytes(), r.peakHeapBytes()),
-                    Math.max(i.maxAfterGcBytes(), r.maxAfterGcBytes()), i.gcMillis() + r.gcMillis());
+                    Math.max(i.maxAfterGcBytes(), r.maxAfterGcBytes()), i.gcMillis() + r.gcMillis(), i.cpuMillis() + r.cpuMillis(), other);
         }
     }
 
@@ -325,9 +337,9 @@ public final class LakehouseBenchmark {
     }
 
     private void log(String label, StageResult s) {
-        log.printf(Locale.ROOT, "[%s] %-9s %-6s %8.1f s  %,12d rows  %,10.0f rows/s  peak heap %,6d MB  after GC %s MB  GC %,6d ms%n", label,
-                s.system(), s.stage(), s.seconds(), s.inputRows(), s.rowsPerSecond(), s.peakHeapBytes() >> 20, mb(s.maxAfterGcBytes()),
-                s.gcMillis());
+        log.printf(Locale.ROOT, "[%s] %-9s %-6s %8.1f s  %,12d rows  %,10.0f rows/s  CPU %8.1f s  peak heap %,6d MB  after GC %s MB"
+                        + "  GC %,6d ms  other processes %s cores%n", label, s.system(), s.stage(), s.seconds(), s.inputRows(), s.rowsPerSecond(),
+                s.cpuMillis() / 1000.0, s.peakHeapBytes() >> 20, mb(s.maxAfterGcBytes()), s.gcMillis(), cores(s.otherCores()));
     }
 
     private static void requireSucceeded(RunRecord rec) {
@@ -346,11 +358,39 @@ public final class LakehouseBenchmark {
         System.gc();
         long gc0 = gcMillis();
         heap.reset();
+        long cpu0 = processCpuNanos();
+        long busy0 = systemBusyMillis();
         long t0 = System.nanoTime();
         body.run();
         long ms = (System.nanoTime() - t0) / 1_000_000;
+        long cpuMs = (processCpuNanos() - cpu0) / 1_000_000;
+        long busy1 = systemBusyMillis();
+        double other = busy0 < 0 || busy1 < 0 || cpu0 < 0 ? -1 : Math.max(0, (busy1 - busy0 - cpuMs) / (double) Math.max(1, ms));
         long peak = heap.peak();
-        return new StageResult(system, stage, ms, rows.get(), peak, heap.maxAfterGc(), gcMillis() - gc0);
+        return new StageResult(system, stage, ms, rows.get(), peak, heap.maxAfterGc(), gcMillis() - gc0, cpu0 < 0 ? -1 : cpuMs, other);
+    }
+
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
+    }
+
+    /** CPU time all processes spent busy so far (Linux {@code /proc/stat}, USER_HZ = 100), -1 elsewhere. */
+    private static long systemBusyMillis() {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/stat"))) {
+            String cpu = lines.filter(l -> l.startsWith("cpu ")).findFirst().orElse(null);
+            if (cpu == null) {
+                return -1;
+            }
+            String[] f = cpu.trim().split("\\s+");
+            long busy = 0;
+            for (int i : new int[]{1, 2, 3, 6, 7, 8}) { // user nice system irq softirq steal
+                busy += i < f.length ? Long.parseLong(f[i]) : 0;
+            }
+            return busy * 10;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     private static long gcMillis() {
@@ -494,25 +534,38 @@ public final class LakehouseBenchmark {
                 **Columns.** *Input rows*: landing data lines for ingest (from `_manifest.json`), bronze rows (Lakeforge's) for \
                 refine. *Peak heap*: the most heap in use while the stage ran (polled every 100 ms and read before every GC); it mostly \
                 shows how far the collector let the heap fill. *Max after GC*: the most heap a GC during the stage left in use, \
-                closer to the live data (– when no GC ran). *GC s*: collection time during the stage. \
+                closer to the live data (– when no GC ran). *GC s*: collection time during the stage. *CPU s*: CPU time of the \
+                benchmark JVM (all threads) during the stage. *Other processes*: average cores other processes on the machine kept \
+                busy during the stage (from `/proc/stat`); above 0.1 the wall times are disturbed, the CPU times much less. \
                 *Ratio* = Lakeforge time / baseline time (> 1: Lakeforge is slower).
 
                 """.formatted(seed, batches, warmup == null ? "" : ", after an unrecorded warm-up of both on " + warmup + " order lines"));
 
         md.append("## Results\n\n");
-        md.append("| size | stage | input rows | Lakeforge s | baseline s | ratio LF / baseline | Lakeforge rows/s | baseline rows/s "
-                + "| Lakeforge peak heap MB | baseline peak heap MB | Lakeforge max after GC MB | baseline max after GC MB "
-                + "| Lakeforge GC s | baseline GC s |\n");
-        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        md.append("| size | stage | input rows | Lakeforge s | baseline s | **ratio LF / baseline** | Lakeforge rows/s | baseline rows/s "
+                + "| Lakeforge CPU s | baseline CPU s | CPU ratio | other processes, cores (LF / baseline) |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (SizeResult r : results) {
             for (String stage : List.of("ingest", "refine", "total")) {
                 StageResult lf = stage.equals("total") ? r.total(LAKEFORGE) : r.stage(LAKEFORGE, stage);
                 StageResult b = stage.equals("total") ? r.total(BASELINE) : r.stage(BASELINE, stage);
-                md.append(String.format(Locale.ROOT, "| %s | %s | %,d | %.1f | %.1f | %.2f | %,.0f | %,.0f | %,d | %,d | %s | %s | %.1f | %.1f |%n",
+                md.append(String.format(Locale.ROOT, "| %s | %s | %,d | %.1f | %.1f | **%.2f** | %,.0f | %,.0f | %.1f | %.1f | %.2f | %s / %s |%n",
                         r.size(), stage.equals("total") ? "**ingest + refine**" : stage, lf.inputRows(), lf.seconds(), b.seconds(),
-                        ratio(lf.millis(), b.millis()), lf.rowsPerSecond(), b.rowsPerSecond(), lf.peakHeapBytes() >> 20,
-                        b.peakHeapBytes() >> 20, mb(lf.maxAfterGcBytes()), mb(b.maxAfterGcBytes()), lf.gcMillis() / 1000.0,
-                        b.gcMillis() / 1000.0));
+                        ratio(lf.millis(), b.millis()), lf.rowsPerSecond(), b.rowsPerSecond(), lf.cpuMillis() / 1000.0,
+                        b.cpuMillis() / 1000.0, ratio(lf.cpuMillis(), b.cpuMillis()), cores(lf.otherCores()), cores(b.otherCores())));
+            }
+        }
+        md.append("\n### Memory\n\n");
+        md.append("| size | stage | Lakeforge peak heap MB | baseline peak heap MB | Lakeforge max after GC MB | baseline max after GC MB "
+                + "| Lakeforge GC s | baseline GC s |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
+        for (SizeResult r : results) {
+            for (String stage : List.of("ingest", "refine", "total")) {
+                StageResult lf = stage.equals("total") ? r.total(LAKEFORGE) : r.stage(LAKEFORGE, stage);
+                StageResult b = stage.equals("total") ? r.total(BASELINE) : r.stage(BASELINE, stage);
+                md.append(String.format(Locale.ROOT, "| %s | %s | %,d | %,d | %s | %s | %.1f | %.1f |%n",
+                        r.size(), stage.equals("total") ? "**ingest + refine**" : stage, lf.peakHeapBytes() >> 20, b.peakHeapBytes() >> 20,
+                        mb(lf.maxAfterGcBytes()), mb(b.maxAfterGcBytes()), lf.gcMillis() / 1000.0, b.gcMillis() / 1000.0));
             }
         }
         md.append('\n');
@@ -528,8 +581,9 @@ public final class LakehouseBenchmark {
             md.append("## Scaling\n\n");
             md.append("Time at each size divided by the time at ").append(base.size())
                     .append(" (linear scaling: the ratio equals the rows ratio).\n\n");
-            md.append("| stage | size | rows ratio | Lakeforge s | Lakeforge time ratio | baseline s | baseline time ratio |\n");
-            md.append("|---|---|---:|---:|---:|---:|---:|\n");
+            md.append("| stage | size | rows ratio | Lakeforge s | Lakeforge time ratio | Lakeforge CPU ratio | baseline s "
+                    + "| baseline time ratio | baseline CPU ratio |\n");
+            md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
             for (String stage : List.of("ingest", "refine", "total")) {
                 StageResult lf0 = stage.equals("total") ? base.total(LAKEFORGE) : base.stage(LAKEFORGE, stage);
                 StageResult b0 = stage.equals("total") ? base.total(BASELINE) : base.stage(BASELINE, stage);
@@ -539,10 +593,11 @@ public final class LakehouseBenchmark {
                     }
                     StageResult lf = stage.equals("total") ? r.total(LAKEFORGE) : r.stage(LAKEFORGE, stage);
                     StageResult b = stage.equals("total") ? r.total(BASELINE) : r.stage(BASELINE, stage);
-                    md.append(String.format(Locale.ROOT, "| %s | %s / %s | %.1f | %.1f → %.1f | %.2f | %.1f → %.1f | %.2f |%n",
+                    md.append(String.format(Locale.ROOT, "| %s | %s / %s | %.1f | %.1f → %.1f | %.2f | %.2f | %.1f → %.1f | %.2f | %.2f |%n",
                             stage.equals("total") ? "ingest + refine" : stage, r.size(), base.size(),
                             ratio(lf.inputRows(), lf0.inputRows()), lf0.seconds(), lf.seconds(), ratio(lf.millis(), lf0.millis()),
-                            b0.seconds(), b.seconds(), ratio(b.millis(), b0.millis())));
+                            ratio(lf.cpuMillis(), lf0.cpuMillis()), b0.seconds(), b.seconds(), ratio(b.millis(), b0.millis()),
+                            ratio(b.cpuMillis(), b0.cpuMillis())));
                 }
             }
             md.append('\n');
@@ -564,6 +619,10 @@ public final class LakehouseBenchmark {
             md.append('\n');
         }
         return md.toString();
+    }
+
+    private static String cores(double c) {
+        return c < 0 ? "–" : String.format(Locale.ROOT, "%.2f", c);
     }
 
     private static String mb(long bytes) {
