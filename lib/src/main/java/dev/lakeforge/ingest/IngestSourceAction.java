@@ -196,9 +196,10 @@ public final class IngestSourceAction {
         LOG.info("Source {}: loading {} file(s), {} bytes, into {} (transaction {})", spec.name(), toLoad.size(),
                 toLoad.stream().mapToLong(LandingFile::size).sum(), bronze, txn);
 
+        org.apache.spark.util.LongAccumulator rejectedLines = spark.sparkContext().longAccumulator("rejected lines of " + spec.name());
         Dataset<Row> staging = SourceSpec.PARQUET.equals(spec.format())
                 ? readParquet(spark, toLoad, columns, layouts)
-                : parse(spark, toLoad, columns, layouts);
+                : parse(spark, toLoad, columns, layouts, rejectedLines);
         Timestamp ingestTime = Timestamp.from(Instant.now());
         ensureBronze(bronze);
         List<Column> hashInputs = new ArrayList<>();
@@ -215,7 +216,7 @@ public final class IngestSourceAction {
                 .option("txnAppId", appId).option("txnVersion", txn).option("mergeSchema", String.valueOf(!newColumns.isEmpty()))
                 .save(lakehouse.path(bronze)));
         long bronzeVersion = lakehouse.version(bronze).orElseThrow();
-        long loaded = rowsOfFiles(bronze, toLoad);
+        long loaded = rowsWritten(bronze, toLoad);
 
         Dataset<Row> rejects = staging.where(col(StagingSchema.REJECT_REASON).isNotNull())
                 .select(lit(spec.name()).as("source"), col(StagingSchema.SOURCE_FILE).as("file"),
@@ -223,7 +224,9 @@ public final class IngestSourceAction {
                         col(StagingSchema.RAW_LINE).as("raw_line"), col(StagingSchema.REJECT_REASON).as("reason"),
                         col(StagingSchema.BATCH_DATE).as("batch_date"), col(StagingSchema.FILE_CHECKSUM).as("file_checksum"),
                         lit(run.runId()).as("run_id"), lit(ingestTime).as("ingest_time"));
-        List<Row> rejectRows = resolveLineNumbers(fs, rejects.collectAsList());
+        // Rejected lines are found again only when the load met some (or when finishing a stopped load, whose
+        // bronze write Delta may have skipped as already committed).
+        List<Row> rejectRows = rejectedLines.value() > 0 || resumed ? resolveLineNumbers(fs, rejects.collectAsList()) : List.of();
         long rejected = rejectRows.size();
         if (rejected > 0) {
             Dataset<Row> rejectDf = spark.createDataFrame(rejectRows, rejects.schema()).coalesce(1);
@@ -254,6 +257,20 @@ public final class IngestSourceAction {
     private static String filesWith(Map<String, FileLayout> layouts, List<String> columns) {
         return layouts.entrySet().stream().filter(e -> columns.stream().anyMatch(c -> e.getValue().positions().containsKey(c)))
                 .map(Map.Entry::getKey).map(p -> p.substring(p.lastIndexOf('/', p.lastIndexOf('/') - 1) + 1)).toList().toString();
+    }
+
+    /**
+     * Rows the load put in bronze: the output count of the newest commit when it is this load's append, else (an
+     * earlier, stopped run committed it and Delta skipped the write) the rows of these files in the table.
+     */
+    private long rowsWritten(TableName table, List<LandingFile> files) {
+        Row last = lakehouse.deltaTable(table).history(1).select("operation", "operationMetrics", "operationParameters").first();
+        scala.collection.Map<String, String> metrics = last.getMap(1);
+        if ("WRITE".equals(last.getString(0)) && metrics != null && metrics.contains("numOutputRows")) {
+            // the newest commit is an append; it is ours unless another source's load could have written here (it cannot)
+            return Long.parseLong(metrics.apply("numOutputRows"));
+        }
+        return rowsOfFiles(table, files);
     }
 
     /** Rows of these files in the table (also right when an earlier, stopped run committed them). */
@@ -404,7 +421,8 @@ public final class IngestSourceAction {
                 .execute();
     }
 
-    private Dataset<Row> parse(SparkSession spark, List<LandingFile> files, List<String> columns, Map<String, FileLayout> layouts) {
+    private Dataset<Row> parse(SparkSession spark, List<LandingFile> files, List<String> columns, Map<String, FileLayout> layouts,
+                               org.apache.spark.util.LongAccumulator rejected) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Configuration conf = new Configuration(spark.sparkContext().hadoopConfiguration());
         conf.setInt("mapreduce.input.linerecordreader.line.maxlength", MAX_LINE_BYTES);
@@ -413,11 +431,12 @@ public final class IngestSourceAction {
         JavaNewHadoopRDD<LongWritable, Text> lines = (JavaNewHadoopRDD<LongWritable, Text>) jsc.newAPIHadoopFile(paths,
                 TextInputFormat.class, LongWritable.class, Text.class, conf);
         Broadcast<LineParser> parser = jsc.broadcast(new LineParser(spec.format(), columns, layouts, delimiter()));
-        JavaRDD<Row> rows = lines.mapPartitionsWithInputSplit((split, it) -> parsePartition(split, it, parser.value()), true);
+        JavaRDD<Row> rows = lines.mapPartitionsWithInputSplit((split, it) -> parsePartition(split, it, parser.value(), rejected), true);
         return spark.createDataFrame(rows, StagingSchema.of(columns));
     }
 
-    private static Iterator<Row> parsePartition(InputSplit split, Iterator<scala.Tuple2<LongWritable, Text>> it, LineParser parser) {
+    private static Iterator<Row> parsePartition(InputSplit split, Iterator<scala.Tuple2<LongWritable, Text>> it, LineParser parser,
+                                                org.apache.spark.util.LongAccumulator rejected) {
         FileSplit fileSplit = (FileSplit) split;
         String file = fileSplit.getPath().toString();
         boolean firstSplit = fileSplit.getStart() == 0;
@@ -434,6 +453,9 @@ public final class IngestSourceAction {
                     Long lineNumber = firstSplit ? index + 1 : null;
                     index++;
                     next = parser.parse(file, offset, lineNumber, text.getBytes(), text.getLength());
+                    if (next != null && !next.isNullAt(next.size() - 1)) {
+                        rejected.add(1);
+                    }
                 }
             }
 

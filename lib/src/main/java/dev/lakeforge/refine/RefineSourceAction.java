@@ -211,7 +211,7 @@ public final class RefineSourceAction {
             }
             long duplicates = ("scd2".equals(spec.silverMode()) ? 0 : batchDuplicates) + notApplied;
 
-            results.addAll(tableChecks(silverRowsBefore, silverRows));
+            results.addAll(tableChecks(silverRowsBefore, silverRows, good));
             new QualityResults(lakehouse).append(run.runId(), runDate, results, "lakeforge.quality." + spec.name(), fresh.toVersion());
             new RefineWatermarks(lakehouse).record(spec.name(), fresh.toVersion(), silverVersion, run.runId());
 
@@ -531,7 +531,7 @@ public final class RefineSourceAction {
         return out;
     }
 
-    private List<QualityResults.Result> tableChecks(long rowsBefore, long rowsAfter) {
+    private List<QualityResults.Result> tableChecks(long rowsBefore, long rowsAfter, Dataset<Row> batch) {
         List<QualityResults.Result> out = new ArrayList<>();
         var checks = spec.checks();
         String table = silver(spec).toString();
@@ -551,6 +551,9 @@ public final class RefineSourceAction {
                 current = current.where(col(IS_CURRENT));
             }
             Column[] keys = spec.primaryKey().stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
+            // The key was unique before this run, so only keys this run touched can repeat now: check those.
+            Dataset<Row> touched = batch.select(keys).distinct();
+            current = current.join(touched, scala.jdk.javaapi.CollectionConverters.asScala(spec.primaryKey()).toSeq(), "left_semi");
             Row dup = current.groupBy(keys).count().where(col("count").gt(1)).agg(count(lit(1)), sum("count")).first();
             long dupKeys = dup.getLong(0);
             out.add(new QualityResults.Result(table, "unique_key", "table", action, dupKeys == 0, dup.isNullAt(1) ? 0 : dup.getLong(1),
