@@ -21,7 +21,10 @@ public final class RunSummary {
             }
         }
         Map<String, Long> metrics = new TreeMap<>(r.metrics());
-        if (!metrics.isEmpty()) {
+        if (metrics.size() > 16) {
+            sb.append("   ").append(metrics.size()).append(" counters recorded in the run record (lakeforge show --table ops.job_runs)")
+                    .append(System.lineSeparator());
+        } else if (!metrics.isEmpty()) {
             sb.append("   ");
             metrics.forEach((k, v) -> sb.append(k).append('=').append(String.format(Locale.ROOT, "%,d", v)).append("  "));
             sb.append(System.lineSeparator());
