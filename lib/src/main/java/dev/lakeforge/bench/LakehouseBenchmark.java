@@ -73,6 +73,7 @@ public final class LakehouseBenchmark {
     public static final String LAKEFORGE = "lakeforge";
     public static final String BASELINE = "baseline";
     public static final List<String> STAGES = List.of("ingest", "refine");
+    private static final List<String> LAYERS = List.of("bronze", "silver", "quarantine", "ops");
 
     private final SparkSession spark;
     private final LoadedConfig config;
@@ -191,9 +192,14 @@ public final class LakehouseBenchmark {
                                long baselineQuarantined, long baselineSilverRows) {
     }
 
-    /** One landing size. */
+    /**
+     * One landing size.
+     *
+     * @param storageBytes bytes on disk per {@code <system>.<layer>} (bronze, silver, quarantine, ops) after the run
+     */
     public record SizeResult(String size, long orderLines, Path landing, long landingBytes, boolean landingReused,
-                             double generateSeconds, LocalDate runDate, List<StageResult> stages, List<SourceResult> sources) {
+                             double generateSeconds, LocalDate runDate, List<StageResult> stages, List<SourceResult> sources,
+                             Map<String, Long> storageBytes) {
         public StageResult stage(String system, String stage) {
             return stages.stream().filter(s -> s.system().equals(system) && s.stage().equals(stage)).findFirst().orElseThrow();
         }
@@ -332,8 +338,13 @@ public final class LakehouseBenchmark {
                     Math.max(0, baseline.count("bronze", s.name())), Math.max(0, baseline.count("quarantine", s.name())),
                     Math.max(0, baseline.count("silver", s.name()))));
         }
+        Map<String, Long> storage = new LinkedHashMap<>();
+        for (String layer : LAYERS) {
+            storage.put(LAKEFORGE + "." + layer, folderBytes(lfRoot.resolve(layer)));
+            storage.put(BASELINE + "." + layer, folderBytes(baseRoot.resolve(layer)));
+        }
         return new SizeResult(size, lines, landing, landingBytes, reused, generateSeconds, runDate,
-                List.of(lfIngest, lfRefine, bIngest, bRefine), List.copyOf(sources));
+                List.of(lfIngest, lfRefine, bIngest, bRefine), List.copyOf(sources), Map.copyOf(storage));
     }
 
     private void log(String label, StageResult s) {
@@ -448,6 +459,9 @@ public final class LakehouseBenchmark {
     }
 
     private static long folderBytes(Path dir) {
+        if (!Files.exists(dir)) {
+            return 0;
+        }
         try (Stream<Path> s = Files.walk(dir)) {
             return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
         } catch (IOException e) {
@@ -576,25 +590,45 @@ public final class LakehouseBenchmark {
         }
         md.append('\n');
 
+        md.append("### Storage on disk\n\n");
+        md.append("All files of each layer's tables after the run (Delta logs included; bronze includes Lakeforge's `bronze.rejects`, "
+                + "ops its ledger, run records, quality results and watermarks).\n\n");
+        md.append("| size | layer | Lakeforge MB | baseline MB | ratio LF / baseline |\n|---|---|---:|---:|---:|\n");
+        for (SizeResult r : results) {
+            long lfTotal = 0;
+            long bTotal = 0;
+            for (String layer : LAYERS) {
+                long lf = r.storageBytes().getOrDefault(LAKEFORGE + "." + layer, 0L);
+                long b = r.storageBytes().getOrDefault(BASELINE + "." + layer, 0L);
+                lfTotal += lf;
+                bTotal += b;
+                md.append(String.format(Locale.ROOT, "| %s | %s | %,.1f | %,.1f | %s |%n", r.size(), layer, lf / 1e6, b / 1e6,
+                        b == 0 ? "–" : String.format(Locale.ROOT, "%.1f", lf / (double) b)));
+            }
+            md.append(String.format(Locale.ROOT, "| %s | **all** | %,.1f | %,.1f | %.1f |%n", r.size(), lfTotal / 1e6, bTotal / 1e6,
+                    ratio(lfTotal, bTotal)));
+        }
+        md.append('\n');
+
         if (results.size() > 1) {
-            SizeResult base = results.stream().min(Comparator.comparingLong(SizeResult::orderLines)).orElseThrow();
+            // each size against the next smaller one: 10M / 1M, 1M / 250K, ...
+            List<SizeResult> bySize = results.stream().sorted(Comparator.comparingLong(SizeResult::orderLines)).toList();
             md.append("## Scaling\n\n");
-            md.append("Time at each size divided by the time at ").append(base.size())
-                    .append(" (linear scaling: the ratio equals the rows ratio).\n\n");
-            md.append("| stage | size | rows ratio | Lakeforge s | Lakeforge time ratio | Lakeforge CPU ratio | baseline s "
+            md.append("Time at each size divided by the time at the next smaller size (linear scaling: the time ratio equals the rows "
+                    + "ratio; below it, fixed costs still weigh).\n\n");
+            md.append("| stage | sizes | rows ratio | Lakeforge s | Lakeforge time ratio | Lakeforge CPU ratio | baseline s "
                     + "| baseline time ratio | baseline CPU ratio |\n");
             md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
             for (String stage : List.of("ingest", "refine", "total")) {
-                StageResult lf0 = stage.equals("total") ? base.total(LAKEFORGE) : base.stage(LAKEFORGE, stage);
-                StageResult b0 = stage.equals("total") ? base.total(BASELINE) : base.stage(BASELINE, stage);
-                for (SizeResult r : results) {
-                    if (r == base) {
-                        continue;
-                    }
+                for (int i = 1; i < bySize.size(); i++) {
+                    SizeResult small = bySize.get(i - 1);
+                    SizeResult r = bySize.get(i);
+                    StageResult lf0 = stage.equals("total") ? small.total(LAKEFORGE) : small.stage(LAKEFORGE, stage);
+                    StageResult b0 = stage.equals("total") ? small.total(BASELINE) : small.stage(BASELINE, stage);
                     StageResult lf = stage.equals("total") ? r.total(LAKEFORGE) : r.stage(LAKEFORGE, stage);
                     StageResult b = stage.equals("total") ? r.total(BASELINE) : r.stage(BASELINE, stage);
                     md.append(String.format(Locale.ROOT, "| %s | %s / %s | %.1f | %.1f → %.1f | %.2f | %.2f | %.1f → %.1f | %.2f | %.2f |%n",
-                            stage.equals("total") ? "ingest + refine" : stage, r.size(), base.size(),
+                            stage.equals("total") ? "ingest + refine" : stage, r.size(), small.size(),
                             ratio(lf.inputRows(), lf0.inputRows()), lf0.seconds(), lf.seconds(), ratio(lf.millis(), lf0.millis()),
                             ratio(lf.cpuMillis(), lf0.cpuMillis()), b0.seconds(), b.seconds(), ratio(b.millis(), b0.millis()),
                             ratio(b.cpuMillis(), b0.cpuMillis())));
