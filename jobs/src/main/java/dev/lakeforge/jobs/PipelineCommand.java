@@ -8,11 +8,13 @@ import dev.lakeforge.refine.RefineResult;
 import dev.lakeforge.runs.JobRun;
 import picocli.CommandLine.Command;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
-        description = "Run the stages in order for the run date — ingest, refine, marts — with progress per stage and a final summary."
+        description = "Run the stages in order for the run date — ingest, refine, marts, predict (business models), plan (lakeforge.pipeline.stages) — with progress per stage and a final summary."
                 + " On the embedded default it reads the bundled sample in data/sample.")
 final class PipelineCommand extends JobCommand {
     @Override
@@ -25,34 +27,62 @@ final class PipelineCommand extends JobCommand {
         return true;
     }
 
+    private List<dev.lakeforge.ml.BusinessModel> models = List.of();
+
     @Override
     protected void validate(dev.lakeforge.config.LoadedConfig config) {
         if (SourceCatalog.from(config.config()).isEmpty()) {
             throw new dev.lakeforge.config.ConfigurationException(SourceCatalog.PATH, "no sources",
                     "at least one source (conf/application.conf includes conf/sources.conf; a --conf file must declare its own)");
         }
+        if (config.config().models().pipelineStages().contains("predict")) {
+            models = Stages.businessModels(config.config(), List.of());
+        }
     }
 
     @Override
     protected void run(JobContext context, JobRun run) {
         SourceCatalog catalog = Stages.sources(context);
+        List<String> stages = context.config().models().pipelineStages();
         System.out.println("Lakehouse " + context.config().lakehouse().root() + ", landing " + context.config().lakehouse().landing()
-                + ", run date " + context.runDate());
-        long t0 = System.nanoTime();
-        System.out.println("[1/3] ingest: landing files → bronze");
-        List<IngestResult> ingest = Stages.ingest(context, run, catalog, List.of());
-        long t1 = System.nanoTime();
-        System.out.println("[2/3] refine: bronze → silver (quality, quarantine, merge)");
-        List<RefineResult> refine = Stages.refine(context, run, catalog, List.of());
-        long t2 = System.nanoTime();
-        System.out.println("[3/3] marts: silver → gold");
-        List<MartResult> marts = Stages.marts(context, run);
-        long t3 = System.nanoTime();
-        System.out.printf(Locale.ROOT, "%nStage times: ingest %.1f s, refine %.1f s, marts %.1f s%n", (t1 - t0) / 1e9, (t2 - t1) / 1e9,
-                (t3 - t2) / 1e9);
+                + ", run date " + context.runDate() + ", stages " + stages);
+        List<IngestResult> ingest = List.of();
+        List<RefineResult> refine = List.of();
+        List<MartResult> marts = List.of();
+        Map<String, Long> times = new LinkedHashMap<>();
+        int n = 0;
+        for (String stage : stages) {
+            n++;
+            long t0 = System.nanoTime();
+            switch (stage) {
+                case "ingest" -> {
+                    System.out.printf("[%d/%d] ingest: landing files → bronze%n", n, stages.size());
+                    ingest = Stages.ingest(context, run, catalog, List.of());
+                }
+                case "refine" -> {
+                    System.out.printf("[%d/%d] refine: bronze → silver (quality, quarantine, merge)%n", n, stages.size());
+                    refine = Stages.refine(context, run, catalog, List.of());
+                }
+                case "marts" -> {
+                    System.out.printf("[%d/%d] marts: silver → gold%n", n, stages.size());
+                    marts = Stages.marts(context, run);
+                }
+                case "predict" -> {
+                    System.out.printf("[%d/%d] predict: train, register and apply %d business model(s)%n", n, stages.size(), models.size());
+                    Stages.predict(context, run, models);
+                }
+                case "plan" -> {
+                    System.out.printf("[%d/%d] plan: production plan from the demand forecast%n", n, stages.size());
+                    Stages.plan(context, run);
+                }
+                default -> throw new IllegalStateException("unknown stage " + stage);
+            }
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            times.put(stage, ms);
+            run.count("stage_ms." + stage, ms);
+        }
+        System.out.printf(Locale.ROOT, "%nStage times: %s%n", String.join(", ", times.entrySet().stream()
+                .map(e -> String.format(Locale.ROOT, "%s %.1f s", e.getKey(), e.getValue() / 1e3)).toList()));
         System.out.println(PipelineSummary.format(ingest, refine, marts));
-        run.count("stage_ms.ingest", (t1 - t0) / 1_000_000);
-        run.count("stage_ms.refine", (t2 - t1) / 1_000_000);
-        run.count("stage_ms.marts", (t3 - t2) / 1_000_000);
     }
 }

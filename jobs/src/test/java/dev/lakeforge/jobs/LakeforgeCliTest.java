@@ -68,6 +68,27 @@ class LakeforgeCliTest {
     }
 
     @Test
+    void businessModelAndPlanProblemsAreNamed(TestLakehouse t) {
+        CliRunner.Result none = CliRunner.run(t, "predict");
+        assertThat(none.exitCode()).isEqualTo(2);
+        assertThat(none.err()).contains("lakeforge.models.business: expected model spec files with an apply block");
+
+        String churn = java.nio.file.Path.of(System.getProperty("test.project.dir", "..")).toAbsolutePath().normalize()
+                .resolve("conf/models/churn.conf").toString();
+        CliRunner.Result unknown = CliRunner.run(t, "predict", "--set", "models.business=[\"" + churn + "\"]", "--model", "nope");
+        assertThat(unknown.exitCode()).as(unknown.all()).isEqualTo(2);
+        assertThat(unknown.err()).contains("--model: expected names of business models").contains("[nope]");
+
+        CliRunner.Result order = CliRunner.run(t, "pipeline", "--set", "pipeline.stages=[refine, ingest]");
+        assertThat(order.exitCode()).isEqualTo(2);
+        assertThat(order.err()).contains("lakeforge.pipeline.stages").contains("in the order [ingest, refine, marts, predict, plan]");
+
+        CliRunner.Result plan = CliRunner.run(t, "plan", "--run-date", "2024-07-03");
+        assertThat(plan.exitCode()).isEqualTo(1);
+        assertThat(plan.all()).contains("needs gold.demand_forecast, which does not exist yet");
+    }
+
+    @Test
     void configPrintsValuesWithOrigins(TestLakehouse t) {
         CliRunner.Result r = CliRunner.run(t, "config", "--set", "spark.app-name=cli-test");
         assertThat(r.exitCode()).isZero();

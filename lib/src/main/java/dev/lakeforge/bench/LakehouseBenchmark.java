@@ -8,7 +8,7 @@ import dev.lakeforge.generate.DirtRates;
 import dev.lakeforge.generate.EnterpriseDataGenerator;
 import dev.lakeforge.generate.GenerateResult;
 import dev.lakeforge.ingest.IngestResult;
-import dev.lakeforge.ingest.IngestSourceAction;
+import dev.lakeforge.ingest.IngestAction;
 import dev.lakeforge.ingest.LandingBatches;
 import dev.lakeforge.ingest.SourceCatalog;
 import dev.lakeforge.ingest.SourceSpec;
@@ -289,17 +289,15 @@ public final class LakehouseBenchmark {
         Path lfRoot = freshDir(workDir.resolve("lake-" + label).resolve(LAKEFORGE));
         Lakehouse lake = new Lakehouse(spark, lfRoot.toString(), config.config().retry());
         PrintStream summaries = new PrintStream(OutputStream.nullOutputStream());
-        Map<String, Long> lfIngestMs = new LinkedHashMap<>();
+        Map<String, Long> lfIngestMs = new java.util.concurrent.ConcurrentHashMap<>();
+        int parallelism = config.config().lakehouse().parallelism();
         List<IngestResult> ingested = new ArrayList<>();
         List<RefineResult> refined = new ArrayList<>();
         log.printf(Locale.ROOT, "[%s] Lakeforge ingest (run date %s) ...%n", label, runDate);
         StageResult lfIngest = measure(heap, LAKEFORGE, "ingest", () -> landingTotal, () -> {
             RunRecord rec = new JobRunner(lake, config).out(summaries).run("ingest", runDate, run -> {
-                for (SourceSpec s : specs) {
-                    long t0 = System.nanoTime();
-                    ingested.add(new IngestSourceAction(lake, landing.toString()).source(s).runDate(runDate).run(run).execute());
-                    lfIngestMs.put(s.name(), (System.nanoTime() - t0) / 1_000_000);
-                }
+                ingested.addAll(new IngestAction(lake, landing.toString()).sources(catalog).runDate(runDate).run(run)
+                        .parallelism(parallelism).onSourceDone((r, took) -> lfIngestMs.put(r.source(), took.toMillis())).execute());
             });
             requireSucceeded(rec);
         });
@@ -308,7 +306,7 @@ public final class LakehouseBenchmark {
         log.printf(Locale.ROOT, "[%s] Lakeforge refine ...%n", label);
         StageResult lfRefine = measure(heap, LAKEFORGE, "refine", () -> bronzeRows, () -> {
             RunRecord rec = new JobRunner(lake, config).out(summaries).run("refine", runDate,
-                    run -> refined.addAll(new RefineAction(lake).sources(catalog).runDate(runDate).run(run).execute()));
+                    run -> refined.addAll(new RefineAction(lake).sources(catalog).parallelism(parallelism).runDate(runDate).run(run).execute()));
             requireSucceeded(rec);
         });
         log(label, lfRefine);

@@ -208,6 +208,18 @@ public final class ConfigLoader {
 
     private static Config withParsedValue(Config c, String key, String value, String origin) {
         try {
+            String v = value.strip();
+            if (v.startsWith("[") || v.startsWith("{")) {
+                // a list or an object in HOCON syntax: --set models.business=[conf/models/churn.conf]
+                try {
+                    com.typesafe.config.ConfigValue parsed = com.typesafe.config.ConfigFactory.parseString("v = " + v,
+                            com.typesafe.config.ConfigParseOptions.defaults().setOriginDescription(origin)).getValue("v");
+                    return c.withValue(key, parsed);
+                } catch (ConfigException.Parse e) {
+                    throw new ConfigurationException(key, "'" + value + "' (from " + origin + "; " + e.getMessage() + ")",
+                            "a value, or a HOCON list [a, b] or object { k = v }");
+                }
+            }
             return c.withValue(key, ConfigValueFactory.fromAnyRef(value, origin));
         } catch (ConfigException.BadPath e) {
             throw new ConfigurationException(key, "a malformed key (from " + origin + ")", "a dotted key such as lakeforge.spark.master");

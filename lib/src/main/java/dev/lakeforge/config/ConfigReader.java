@@ -265,4 +265,17 @@ public final class ConfigReader {
         }
         return out;
     }
+
+    /** A list of strings (empty when the key is absent). */
+    public java.util.List<String> stringList(String path) {
+        if (!config.hasPath(path)) {
+            return java.util.List.of();
+        }
+        try {
+            return config.getStringList(path);
+        } catch (ConfigException.WrongType e) {
+            problem(path, describe(path), "a list of strings, e.g. [a, b]");
+            return java.util.List.of();
+        }
+    }
 }

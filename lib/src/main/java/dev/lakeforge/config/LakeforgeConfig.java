@@ -11,7 +11,7 @@ import java.nio.file.Path;
  */
 public record LakeforgeConfig(String environment, LakehouseSettings lakehouse, SparkSettings spark,
                               MetastoreSettings metastore, ServingSettings serving, RunsSettings runs,
-                              RetrySettings retry, MaintenanceSettings maintenance, Path home, Config raw) {
+                              RetrySettings retry, MaintenanceSettings maintenance, ModelsSettings models, Path home, Config raw) {
 
     /** Reads and validates; throws {@link ConfigurationException} naming every bad key. */
     public static LakeforgeConfig from(Config resolved, Path home) {
@@ -25,6 +25,7 @@ public record LakeforgeConfig(String environment, LakehouseSettings lakehouse, S
                 RunsSettings.read(r),
                 RetrySettings.read(r),
                 MaintenanceSettings.read(r),
+                ModelsSettings.read(r),
                 home,
                 resolved);
         r.throwIfProblems();

@@ -1,6 +1,7 @@
 package dev.lakeforge.ingest;
 
 import dev.lakeforge.lake.ConflictRetry;
+import dev.lakeforge.lake.RowHash;
 import dev.lakeforge.lake.Lakehouse;
 import dev.lakeforge.lake.TableName;
 import dev.lakeforge.runs.JobRun;
@@ -48,9 +49,7 @@ import java.util.stream.Collectors;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sha2;
 
 /**
  * Loads one source's new landing files into its append-only bronze table:
@@ -204,13 +203,13 @@ public final class IngestSourceAction {
         ensureBronze(bronze);
         List<Column> hashInputs = new ArrayList<>();
         for (String c : columns) {
-            hashInputs.add(coalesce(col(c), lit("\u0000")));
+            hashInputs.add(col(c));
         }
         Dataset<Row> good = staging.where(col(StagingSchema.REJECT_REASON).isNull())
                 .drop(StagingSchema.RAW_LINE, StagingSchema.REJECT_REASON)
                 .withColumn(INGEST_TIME, lit(ingestTime))
                 .withColumn(RUN_ID, lit(run.runId()))
-                .withColumn(ROW_HASH, sha2(concat_ws("\u0001", hashInputs.toArray(Column[]::new)), 256));
+                .withColumn(ROW_HASH, RowHash.of(hashInputs));
         String appId = "lakeforge.ingest." + spec.name();
         ConflictRetry.run(lakehouse.retry(), "append to " + bronze, () -> good.write().format("delta").mode("append")
                 .option("txnAppId", appId).option("txnVersion", txn).option("mergeSchema", String.valueOf(!newColumns.isEmpty()))
@@ -414,7 +413,7 @@ public final class IngestSourceAction {
                 .addColumn(StagingSchema.LINE_NUMBER, DataTypes.LongType)
                 .addColumn(INGEST_TIME, DataTypes.TimestampType)
                 .addColumn(RUN_ID, DataTypes.StringType)
-                .addColumn(ROW_HASH, DataTypes.StringType)
+                .addColumn(ROW_HASH, RowHash.TYPE)
                 .property("delta.enableChangeDataFeed", "true")
                 .property("delta.appendOnly", "true")
                 .comment("Bronze: raw rows of source " + spec.name() + " as loaded, append-only")

@@ -23,9 +23,7 @@ import java.util.Optional;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sha2;
 
 /**
  * Loads a {@code jdbc} source: one extract per run date (the query may use {@code {run_date}}), recorded in the
@@ -79,7 +77,7 @@ final class JdbcSourceLoader {
         List<Column> hash = new ArrayList<>();
         for (String c : spec.columns()) {
             select.add(col(c).cast(DataTypes.StringType).as(c));
-            hash.add(coalesce(col(c).cast(DataTypes.StringType), lit("\u0000")));
+            hash.add(col(c).cast(DataTypes.StringType));
         }
         select.add(lit(pseudoPath).as(StagingSchema.SOURCE_FILE));
         select.add(lit(checksum).as(StagingSchema.FILE_CHECKSUM));
@@ -88,7 +86,7 @@ final class JdbcSourceLoader {
         select.add(lit(null).cast(DataTypes.LongType).as(StagingSchema.LINE_NUMBER));
         select.add(lit(Timestamp.from(Instant.now())).as(IngestSourceAction.INGEST_TIME));
         select.add(lit(run.runId()).as(IngestSourceAction.RUN_ID));
-        select.add(sha2(concat_ws("\u0001", hash.toArray(Column[]::new)), 256).as(IngestSourceAction.ROW_HASH));
+        select.add(dev.lakeforge.lake.RowHash.of(hash).as(IngestSourceAction.ROW_HASH));
         Dataset<Row> out = df.select(select.toArray(Column[]::new));
         ConflictRetry.run(lakehouse.retry(), "append to " + bronze, () -> out.write().format("delta").mode("append")
                 .option("txnAppId", "lakeforge.ingest." + spec.name()).option("txnVersion", txn).save(lakehouse.path(bronze)));

@@ -54,6 +54,12 @@ public final class AlsRecommender {
     }
 
     static TrainOutcome train(ModelSpec spec, Dataset<Row> input) {
+        var sc = input.sparkSession().sparkContext();
+        if (sc.getCheckpointDir().isEmpty()) {
+            // ALS cuts its lineage every checkpointInterval iterations only with a checkpoint folder; without one,
+            // many iterations end in a StackOverflowError
+            sc.setCheckpointDir(System.getProperty("java.io.tmpdir") + "/lakeforge-checkpoints/" + sc.applicationId());
+        }
         Dataset<Row> data = input.select(col("`" + spec.user() + "`").cast(DataTypes.StringType).as(spec.user()),
                 col("`" + spec.item() + "`").cast(DataTypes.StringType).as(spec.item()),
                 col("`" + spec.rating() + "`").cast(DataTypes.DoubleType).as(spec.rating()));
@@ -121,7 +127,9 @@ public final class AlsRecommender {
 
     /**
      * Top {@code k} items per user of {@code users} (column {@code userColumn}) that the user has not interacted with in
-     * {@code seen}; users the model does not know get the most popular items. Columns: user, item, score, rank.
+     * {@code seen}. Columns: user, item, score (the model's preference score; for items filled in from the popularity
+     * list — users the model does not know, or too few unseen candidates — the item's share of all interactions),
+     * rank (1 = best) and from_model.
      */
     public static Dataset<Row> recommend(PipelineModel model, Dataset<Row> users, String userColumn, Dataset<Row> seen, String seenUser,
                                          String seenItem, String seenRating, int k) {
@@ -131,28 +139,35 @@ public final class AlsRecommender {
         String[] items = itemIdx.labelsArray()[0];
         Dataset<Row> u = userIdx.transform(users.select(col("`" + userColumn + "`").cast(DataTypes.StringType).as(USER)).distinct());
         Dataset<Row> recs = als.recommendForUserSubset(u.where(col(USER_IDX).lt(userIdx.labelsArray()[0].length)), CANDIDATES)
-                .selectExpr(USER_IDX, "transform(recommendations, r -> r." + ITEM_IDX + ") AS ids",
-                        "transform(recommendations, r -> r.rating) AS scores");
-        Column itemNames = lit(items);
-        Dataset<Row> named = recs.withColumn("__names", itemNames).withColumn("items", expr("transform(ids, i -> element_at(__names, i + 1))")).drop("__names");
+                .withColumn("__names", lit(items))
+                .selectExpr(USER_IDX, "transform(recommendations, r -> named_struct('item', element_at(__names, r." + ITEM_IDX
+                        + " + 1), 'score', CAST(r.rating AS DOUBLE), 'from_model', true)) AS candidates");
         Dataset<Row> seenLists = seen.groupBy(col("`" + seenUser + "`").cast(DataTypes.StringType).as(USER))
                 .agg(collect_set(col("`" + seenItem + "`").cast(DataTypes.StringType)).as("seen"));
-        List<String> popular = popular(seen, seenItem, seenRating);
-        Dataset<Row> all = u.join(named, new String[]{USER_IDX}, "left").join(seenLists, new String[]{USER}, "left")
+        List<Row> popular = popularity(seen, seenItem, seenRating);
+        Column popularStructs = org.apache.spark.sql.functions.array(popular.stream().map(r -> org.apache.spark.sql.functions.struct(
+                lit(r.getString(0)).as("item"), lit(r.getDouble(1)).as("score"), lit(false).as("from_model"))).toArray(Column[]::new));
+        Dataset<Row> all = u.join(recs, new String[]{USER_IDX}, "left").join(seenLists, new String[]{USER}, "left")
                 .withColumn("seen", coalesce(col("seen"), lit(new String[0])))
-                .withColumn("from_model", col("items").isNotNull())
-                .withColumn("ranked", slice(array_except(coalesce(col("items"), lit(popular.toArray(String[]::new))), col("seen")), 1, k))
-                .withColumn("ranked", when(org.apache.spark.sql.functions.size(col("ranked")).lt(k),
-                        slice(org.apache.spark.sql.functions.array_distinct(org.apache.spark.sql.functions.concat(col("ranked"),
-                                array_except(lit(popular.toArray(String[]::new)), col("seen")))), 1, k)).otherwise(col("ranked")));
-        return all.select(col(USER).as("user"), org.apache.spark.sql.functions.posexplode(col("ranked")).as(new String[]{"pos", "item"}),
-                        col("from_model"))
-                .withColumn("rank", col("pos").plus(1)).drop("pos");
+                .withColumn("__popular", popular.isEmpty()
+                        ? expr("CAST(array() AS ARRAY<STRUCT<item: STRING, score: DOUBLE, from_model: BOOLEAN>>)") : popularStructs)
+                .withColumn("__model", expr("filter(coalesce(candidates, slice(__popular, 1, 0)), c -> NOT array_contains(seen, c.item))"))
+                .withColumn("__fill", expr("filter(__popular, c -> NOT array_contains(seen, c.item)"
+                        + " AND NOT array_contains(transform(__model, m -> m.item), c.item))"))
+                .withColumn("ranked", expr("slice(concat(slice(__model, 1, " + k + "), __fill), 1, " + k + ")"));
+        return all.select(col(USER).as("user"), org.apache.spark.sql.functions.posexplode(col("ranked")).as(new String[]{"pos", "r"}))
+                .select(col("user"), col("r.item").as("item"), col("r.score").as("score"), col("pos").plus(1).as("rank"),
+                        col("r.from_model").as("from_model"));
     }
 
-    static List<String> popular(Dataset<Row> seen, String item, String rating) {
-        return seen.groupBy(col("`" + item + "`").cast(DataTypes.StringType).as("item")).agg(sum(col("`" + rating + "`")).as("weight"))
-                .orderBy(desc("weight"), col("item")).limit(CANDIDATES).collectAsList().stream().map(r -> r.getString(0)).toList();
+    /** The most interacted-with items, with their share of all interaction weight, best first. */
+    static List<Row> popularity(Dataset<Row> seen, String item, String rating) {
+        Dataset<Row> weights = seen.groupBy(col("`" + item + "`").cast(DataTypes.StringType).as("item"))
+                .agg(sum(col("`" + rating + "`").cast(DataTypes.DoubleType)).as("weight"));
+        Row total = weights.agg(sum("weight")).first();
+        double t = total.isNullAt(0) || total.getDouble(0) == 0 ? 1.0 : total.getDouble(0);
+        return weights.where(col("item").isNotNull()).orderBy(desc("weight"), col("item")).limit(CANDIDATES)
+                .select(col("item"), org.apache.spark.sql.functions.round(col("weight").divide(t), 8).as("share")).collectAsList();
     }
 
     @SuppressWarnings("unchecked")
@@ -167,7 +182,7 @@ public final class AlsRecommender {
         Dataset<Row> recs = recommend(model, users, "user", train, user, item, rating, K);
         Dataset<Row> lists = recs.groupBy("user").agg(collect_list(org.apache.spark.sql.functions.struct(col("rank"), col("item"))).as("r"))
                 .withColumn("recommended", expr("transform(array_sort(r), x -> x.item)")).drop("r");
-        List<String> popular = popular(train, item, rating);
+        List<String> popular = popularity(train, item, rating).stream().map(r -> r.getString(0)).toList();
         Dataset<Row> seenLists = train.groupBy(col("`" + user + "`").cast(DataTypes.StringType).as("user"))
                 .agg(collect_set(col("`" + item + "`").cast(DataTypes.StringType)).as("seen"));
         Dataset<Row> popularLists = users.join(seenLists, new String[]{"user"}, "left")

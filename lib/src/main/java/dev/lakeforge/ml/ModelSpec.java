@@ -8,6 +8,7 @@ import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import dev.lakeforge.config.ConfigReader;
 import dev.lakeforge.config.ConfigurationException;
+import dev.lakeforge.ml.forecast.ForecastSettings;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +36,8 @@ import java.util.Optional;
  */
 public record ModelSpec(String name, Task task, Input input, Optional<String> label, List<String> numeric, List<String> categorical,
                         Algorithm algorithm, int kMin, int kMax, String user, String item, String rating, boolean implicit,
-                        Tuning tuning, Split split, Map<String, Object> params, String source) {
+                        Tuning tuning, Split split, Map<String, Object> params, String source,
+                        Optional<ForecastSettings> forecast) {
 
     public enum Task { REGRESSION, CLASSIFICATION, CLUSTERING, RECOMMENDATION }
 
@@ -86,16 +88,19 @@ public record ModelSpec(String name, Task task, Input input, Optional<String> la
     }
 
     public static ModelSpec read(Path file) {
+        return parse(readConfig(file, "--spec"), file.getParent() == null ? Path.of("") : file.getParent());
+    }
+
+    /** A spec file's HOCON, resolved; {@code key} names where the file was given in errors. */
+    static Config readConfig(Path file, String key) {
         if (!Files.isRegularFile(file)) {
-            throw new ConfigurationException("--spec", file + " (no such file)", "a model spec file (HOCON), e.g. conf/models/churn.conf");
+            throw new ConfigurationException(key, file + " (no such file)", "a model spec file (HOCON), e.g. conf/models/churn.conf");
         }
-        Config c;
         try {
-            c = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false)).resolve();
+            return ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false)).resolve();
         } catch (ConfigException e) {
             throw new ConfigurationException("cannot read model spec " + file + ": " + e.getMessage(), e);
         }
-        return parse(c, file.getParent() == null ? Path.of("") : file.getParent());
     }
 
     public static ModelSpec parse(Config c, Path relativeTo) {
@@ -225,10 +230,14 @@ public record ModelSpec(String name, Task task, Input input, Optional<String> la
         if (c.hasPath("params")) {
             c.getObject("params").forEach((k, v) -> params.put(k, v.unwrapped()));
         }
+        Optional<ForecastSettings> forecast = ForecastSettings.read(c, r);
+        if (forecast.isPresent() && task != Task.REGRESSION) {
+            r.problem("forecast", "a forecast block for task " + taskText, "task = regression (a forecaster is a regression over horizons)");
+        }
         r.throwIfProblems();
         return new ModelSpec(name, task, input, label, List.copyOf(numeric), List.copyOf(categorical), algorithm, kMin, kMax, user, item,
                 rating, implicit, tuning, new Split(splitType, train, seed, splitColumn), params,
-                c.root().render(ConfigRenderOptions.concise().setJson(false)));
+                c.root().render(ConfigRenderOptions.concise().setJson(false)), forecast);
     }
 
     /** Every column the spec reads. */

@@ -146,6 +146,21 @@ public final class ModelTrainer {
         }
     }
 
+    /**
+     * Fits the spec's feature pipeline and estimator (its params, no tuning) on all of {@code train} — for
+     * backtests, which choose their own training windows. Regression and classification only.
+     */
+    public static PipelineModel fitSupervised(ModelSpec spec, Dataset<Row> train) {
+        boolean classification = spec.task() == ModelSpec.Task.CLASSIFICATION;
+        List<String> labels = classification ? classLabels(train, spec) : List.of();
+        boolean scale = spec.algorithm() == ModelSpec.Algorithm.LINEAR || spec.algorithm() == ModelSpec.Algorithm.LOGISTIC;
+        List<PipelineStage> stages = new ArrayList<>(FeaturePipeline.stages(spec.numeric(), spec.categorical(), scale));
+        Predictor<?, ?, ?> estimator = estimator(spec, labels.size());
+        applyParams(estimator, spec.params());
+        stages.add(estimator);
+        return new Pipeline().setStages(stages.toArray(PipelineStage[]::new)).fit(withLabel(train, spec, labels));
+    }
+
     static Dataset<Row>[] split(Dataset<Row> data, ModelSpec spec) {
         if (!spec.split().byTime()) {
             return data.randomSplit(new double[]{spec.split().train(), 1 - spec.split().train()}, spec.split().seed());

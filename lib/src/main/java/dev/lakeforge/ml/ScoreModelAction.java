@@ -95,6 +95,9 @@ public final class ScoreModelAction {
         } else {
             throw new ConfigurationException("--input", "nothing", "a lakehouse table, a file path, or --holdout");
         }
+        if (!holdout && spec.forecast().isPresent()) {
+            input = dev.lakeforge.ml.forecast.ForecastFrame.build(input, spec.forecast().get(), spec.categorical());
+        }
         List<String> missing = new ArrayList<>();
         List<String> needed = new ArrayList<>(spec.numeric());
         needed.addAll(spec.categorical());

@@ -42,7 +42,9 @@ public final class TrainModelAction {
 
     public TrainResult execute() {
         TrainingData.Loaded loaded = TrainingData.load(lakehouse, spec.input(), runsTable);
-        Dataset<Row> data = TrainingData.validate(loaded.data(), spec);
+        Dataset<Row> input = spec.forecast().isPresent()
+                ? dev.lakeforge.ml.forecast.ForecastFrame.build(loaded.data(), spec.forecast().get(), spec.categorical()) : loaded.data();
+        Dataset<Row> data = TrainingData.validate(input, spec);
         LOG.info("Training {} ({} {}) on {}", spec.name(), spec.task().name().toLowerCase(java.util.Locale.ROOT), spec.algorithm().label(),
                 loaded.source());
         TrainOutcome o = ModelTrainer.train(spec, data);

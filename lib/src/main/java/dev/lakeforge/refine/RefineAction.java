@@ -12,7 +12,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.LocalDate;
+import dev.lakeforge.spark.ConcurrentJobs;
+
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.List;
 
 /**
@@ -28,6 +34,7 @@ public final class RefineAction {
     private LocalDate runDate;
     private JobRun run;
     private List<String> only = List.of();
+    private int parallelism = 1;
 
     public RefineAction(Lakehouse lakehouse) {
         this.lakehouse = lakehouse;
@@ -53,6 +60,12 @@ public final class RefineAction {
         return this;
     }
 
+    /** How many sources to refine at once (sources of one dependency level only). */
+    public RefineAction parallelism(int parallelism) {
+        this.parallelism = Math.max(1, parallelism);
+        return this;
+    }
+
     public List<RefineResult> execute() {
         List<SourceSpec> order = sources.inDependencyOrder().stream().filter(s -> only.isEmpty() || only.contains(s.name())).toList();
         List<TableName> touched = new ArrayList<>();
@@ -65,19 +78,36 @@ public final class RefineAction {
         TableRestorer restorer = TableRestorer.snapshot(lakehouse, touched);
 
         List<QualityResults.Result> failures = new ArrayList<>();
-        for (SourceSpec s : order) {
-            failures.addAll(action(s).failedFailChecks());
+        for (List<QualityResults.Result> f : ConcurrentJobs.map(lakehouse.spark(), parallelism, "refine-checks", order,
+                SourceSpec::name, s -> action(s).failedFailChecks())) {
+            failures.addAll(f);
         }
         if (!failures.isEmpty()) {
             new QualityResults(lakehouse).append(run.runId(), runDate, failures, null, 0);
             throw new QualityFailedException(failures);
         }
-        List<RefineResult> results = new ArrayList<>();
+        Map<String, RefineResult> byName = new ConcurrentHashMap<>();
+        List<QualityResults.Result> checks = new ArrayList<>();
+        List<RefineWatermarks.Mark> marks = new ArrayList<>();
+        AtomicInteger started = new AtomicInteger();
         try {
-            for (SourceSpec s : order) {
-                LOG.info("Refining {} ({}/{})", s.name(), results.size() + 1, order.size());
-                results.add(action(s).execute());
+            for (List<SourceSpec> level : levels(order)) {
+                List<RefineSourceAction> done = ConcurrentJobs.map(lakehouse.spark(), parallelism, "refine", level, SourceSpec::name, s -> {
+                    LOG.info("Refining {} ({}/{})", s.name(), started.incrementAndGet(), order.size());
+                    RefineSourceAction a = action(s);
+                    byName.put(s.name(), a.execute());
+                    return a;
+                });
+                for (RefineSourceAction a : done) {
+                    checks.addAll(a.checkResults());
+                    if (a.watermark() != null) {
+                        marks.add(a.watermark());
+                    }
+                }
             }
+            // one commit each for every source's check results and watermarks
+            new QualityResults(lakehouse).append(run.runId(), runDate, checks, null, 0);
+            new RefineWatermarks(lakehouse).record(marks, run.runId());
         } catch (RuntimeException | Error e) {
             LOG.error("Refine failed ({}); restoring every table this run changed", e.toString());
             restorer.restore();
@@ -86,7 +116,32 @@ public final class RefineAction {
             }
             throw e;
         }
-        return results;
+        return order.stream().map(s -> byName.get(s.name())).toList();
+    }
+
+    /**
+     * The sources in groups that can be refined at once: a source comes in a later group than every source whose
+     * silver table it references, so its referential checks see the dimension as this run left it.
+     */
+    static List<List<SourceSpec>> levels(List<SourceSpec> ordered) {
+        Map<String, Integer> level = new HashMap<>();
+        List<List<SourceSpec>> out = new ArrayList<>();
+        for (SourceSpec s : ordered) {
+            int l = 0;
+            for (var ref : s.references()) {
+                TableName t = TableName.parse(ref.table());
+                Integer dep = level.get(t.table());
+                if (t.layer().equals("silver") && dep != null && !t.table().equals(s.name())) {
+                    l = Math.max(l, dep + 1);
+                }
+            }
+            level.put(s.name(), l);
+            while (out.size() <= l) {
+                out.add(new ArrayList<>());
+            }
+            out.get(l).add(s);
+        }
+        return out;
     }
 
     private RefineSourceAction action(SourceSpec s) {

@@ -3,6 +3,7 @@ package dev.lakeforge.refine;
 import dev.lakeforge.ingest.IngestSourceAction;
 import dev.lakeforge.ingest.SourceSpec;
 import dev.lakeforge.lake.ConflictRetry;
+import dev.lakeforge.lake.RowHash;
 import dev.lakeforge.lake.Lakehouse;
 import dev.lakeforge.lake.TableName;
 import dev.lakeforge.quality.Expectation;
@@ -45,7 +46,6 @@ import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.row_number;
-import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -79,6 +79,8 @@ public final class RefineSourceAction {
     private SourceSpec spec;
     private LocalDate runDate;
     private JobRun run;
+    private List<QualityResults.Result> checkResults = List.of();
+    private RefineWatermarks.Mark watermark;
 
     public RefineSourceAction(Lakehouse lakehouse) {
         this.lakehouse = lakehouse;
@@ -105,6 +107,16 @@ public final class RefineSourceAction {
 
     public static TableName quarantine(SourceSpec spec) {
         return TableName.of("quarantine", spec.name());
+    }
+
+    /** The results of this source's checks, after {@link #execute()} (RefineAction records them). */
+    List<QualityResults.Result> checkResults() {
+        return checkResults;
+    }
+
+    /** How far this source got, after {@link #execute()}; null when there was nothing new to refine. */
+    RefineWatermarks.Mark watermark() {
+        return watermark;
     }
 
     /** Bronze rows not refined yet, and the bronze version they go up to; empty when there is nothing new. */
@@ -167,7 +179,7 @@ public final class RefineSourceAction {
         long silverRowsBefore = lakehouse.exists(silver) ? lakehouse.read(silver).count() : 0;
 
         Dataset<Row> prepared = withReferences(SilverPreparation.prepare(fresh.rows(), spec));
-        prepared = markDuplicates(prepared).persist(StorageLevel.MEMORY_AND_DISK());
+        prepared = markDuplicates(prepared).persist(StorageLevel.DISK_ONLY());
         try {
             Row counts = prepared.agg(
                     count(lit(1)),
@@ -212,8 +224,9 @@ public final class RefineSourceAction {
             long duplicates = ("scd2".equals(spec.silverMode()) ? 0 : batchDuplicates) + notApplied;
 
             results.addAll(tableChecks(silverRowsBefore, silverRows, good));
-            new QualityResults(lakehouse).append(run.runId(), runDate, results, "lakeforge.quality." + spec.name(), fresh.toVersion());
-            new RefineWatermarks(lakehouse).record(spec.name(), fresh.toVersion(), silverVersion, run.runId());
+            // written by RefineAction in one commit per table, once every source is through
+            this.checkResults = List.copyOf(results);
+            this.watermark = new RefineWatermarks.Mark(spec.name(), fresh.toVersion(), silverVersion);
 
             run.read(IngestSourceAction.bronze(spec).toString(), fresh.toVersion(), rowsIn);
             run.wrote(silver.toString(), silverVersion, silverRows);
@@ -280,14 +293,13 @@ public final class RefineSourceAction {
         List<Column> content = new ArrayList<>();
         List<Column> attrs = new ArrayList<>();
         for (StructField f : spec.schema().fields()) {
-            Column v = coalesce(col(f.name()).cast(DataTypes.StringType), lit("\u0000"));
+            Column v = col(f.name());
             content.add(v);
             if (!spec.primaryKey().contains(f.name()) && !f.name().equals(spec.eventTime())) {
                 attrs.add(v);
             }
         }
-        df = df.withColumn(CONTENT_HASH, sha2(concat_ws("\u0001", content.toArray(Column[]::new)), 256))
-                .withColumn(ATTR_HASH, sha2(concat_ws("\u0001", attrs.isEmpty() ? new Column[]{lit("")} : attrs.toArray(Column[]::new)), 256));
+        df = df.withColumn(CONTENT_HASH, RowHash.of(content)).withColumn(ATTR_HASH, RowHash.of(attrs));
         List<Column> keyCols = "append".equals(spec.silverMode()) || spec.primaryKey().isEmpty()
                 ? List.of(col(CONTENT_HASH)) : spec.primaryKey().stream().map(org.apache.spark.sql.functions::col).toList();
         Column good = size(col(SilverPreparation.REASONS)).equalTo(0);
@@ -376,7 +388,9 @@ public final class RefineSourceAction {
         }
         select.add(col(SilverPreparation.WARNINGS));
         select.add(col(CONTENT_HASH));
-        select.add(col(ATTR_HASH));
+        if ("scd2".equals(spec.silverMode())) {
+            select.add(col(ATTR_HASH)); // what a new version is compared on
+        }
         for (String m : CARRIED_META) {
             select.add(col(m));
         }

@@ -41,9 +41,22 @@ public final class RefineWatermarks {
         return r.isNullAt(0) ? -1 : r.getLong(0);
     }
 
+    /** Source {@code source} has been refined up to bronze version {@code bronzeVersion}, giving silver {@code silverVersion}. */
+    public record Mark(String source, long bronzeVersion, long silverVersion) {
+    }
+
     public void record(String source, long bronzeVersion, long silverVersion, String runId) {
-        var df = lakehouse.spark().createDataFrame(List.of(RowFactory.create(source, bronzeVersion, silverVersion, runId,
-                Timestamp.from(Instant.now()))), SCHEMA).coalesce(1);
+        record(List.of(new Mark(source, bronzeVersion, silverVersion)), runId);
+    }
+
+    /** Records every mark in one commit. */
+    public void record(List<Mark> marks, String runId) {
+        if (marks.isEmpty()) {
+            return;
+        }
+        Timestamp now = Timestamp.from(Instant.now());
+        List<Row> rows = marks.stream().map(m -> RowFactory.create(m.source(), m.bronzeVersion(), m.silverVersion(), runId, now)).toList();
+        var df = lakehouse.spark().createDataFrame(rows, SCHEMA).coalesce(1);
         ConflictRetry.run(lakehouse.retry(), "append to " + TABLE, () -> df.write().format("delta").mode("append")
                 .save(lakehouse.path(TABLE)));
     }

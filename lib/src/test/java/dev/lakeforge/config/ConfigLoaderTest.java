@@ -41,6 +41,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void setTakesHoconListsAndNamesAMalformedOne() throws IOException {
+        write("conf/application.conf", "lakeforge.environment = app");
+        LakeforgeConfig c = loader().overrides(List.of("pipeline.stages=[ingest, refine]", "models.business=[a.conf, \"b.conf\"]"))
+                .load().config();
+        assertThat(c.models().pipelineStages()).containsExactly("ingest", "refine");
+        assertThat(c.models().business()).hasSize(2).allSatisfy(p -> assertThat(p).endsWith(".conf"));
+        assertThatThrownBy(() -> loader().overrides(List.of("pipeline.stages=[ingest,")).load())
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("lakeforge.pipeline.stages")
+                .hasMessageContaining("a HOCON list [a, b]");
+    }
+
+    @Test
     void layersOverrideInOrder() throws IOException {
         write("conf/application.conf", "lakeforge.spark.shuffle-partitions = 3\nlakeforge.spark.app-name = from-app\n"
                 + "lakeforge.runs.list-limit = 5\nlakeforge.retry.max-attempts = 6\nlakeforge.environment = app");

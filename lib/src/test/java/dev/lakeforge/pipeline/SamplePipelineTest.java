@@ -1,5 +1,6 @@
 package dev.lakeforge.pipeline;
 
+import dev.lakeforge.ingest.IngestAction;
 import dev.lakeforge.ingest.IngestResult;
 import dev.lakeforge.ingest.IngestSourceAction;
 import dev.lakeforge.ingest.SourceCatalog;
@@ -8,6 +9,8 @@ import dev.lakeforge.lake.Lakehouse;
 import dev.lakeforge.lake.TableName;
 import dev.lakeforge.marts.BuildMartsAction;
 import dev.lakeforge.marts.MartResult;
+import dev.lakeforge.ml.BusinessModel;
+import dev.lakeforge.ml.TrainAndApplyModelsAction;
 import dev.lakeforge.refine.RefineAction;
 import dev.lakeforge.refine.RefineResult;
 import dev.lakeforge.runs.JobRunner;
@@ -70,10 +73,9 @@ class SamplePipelineTest {
 
     RunRecord runPipeline(LocalDate day) {
         return new JobRunner(lake, t.loaded()).out(new PrintStream(new ByteArrayOutputStream())).run("pipeline", day, run -> {
-            for (SourceSpec s : catalog.inDependencyOrder()) {
-                ingest.add(new IngestSourceAction(lake, SAMPLE.toString()).source(s).runDate(day).run(run).execute());
-            }
-            refine.addAll(new RefineAction(lake).sources(catalog).runDate(day).run(run).execute());
+            // several sources at once, as the pipeline runs them by default (lakeforge.lakehouse.parallelism)
+            ingest.addAll(new IngestAction(lake, SAMPLE.toString()).sources(catalog).runDate(day).run(run).parallelism(3).execute());
+            refine.addAll(new RefineAction(lake).sources(catalog).runDate(day).run(run).parallelism(3).execute());
             marts.addAll(new BuildMartsAction(lake).runDate(day).run(run).execute());
         });
     }
@@ -234,6 +236,102 @@ class SamplePipelineTest {
         goldRows.forEach((table, rows) -> assertThat(lake.read(TableName.parse(table)).count()).as(table).isEqualTo(rows));
         assertThat(ingest).allSatisfy(i -> assertThat(i.rowsLoaded()).isZero());
         assertThat(refine).allSatisfy(r -> assertThat(r.rowsIn()).isZero());
+    }
+
+    // ---- the business models on the sample's gold tables (conf/models/*.conf, as the pipeline runs them) ----
+
+    TrainAndApplyModelsAction.Outcome business(String specFile) {
+        BusinessModel model = BusinessModel.read(PROJECT.resolve("conf/models").resolve(specFile));
+        List<TrainAndApplyModelsAction.Outcome> out = new ArrayList<>();
+        RunRecord r = new JobRunner(lake, t.loaded()).out(new PrintStream(new ByteArrayOutputStream())).run("predict", LAST_BATCH,
+                run -> out.addAll(new TrainAndApplyModelsAction(lake).models(List.of(model)).runDate(LAST_BATCH).run(run).execute()));
+        assertThat(r.succeeded()).as(r.errorMessage()).isTrue();
+        return out.get(0);
+    }
+
+    @Test
+    @Order(7)
+    void demandForecastBeatsSeasonalNaiveAndThePlanRespectsCapacity() {
+        TrainAndApplyModelsAction.Outcome o = business("demand-forecast.conf");
+        var backtest = lake.read(TableName.parse("gold.forecast_backtest")).collectAsList();
+        Map<String, Row> byKey = new HashMap<>();
+        backtest.forEach(r -> byKey.put(r.getAs("method") + "@" + r.getAs("horizon"), r));
+        Row model = byKey.get("model@0");
+        Row naive = byKey.get("seasonal_naive@0");
+        // intermittent weekly demand: WAPE and RMSE are the measures to beat (see ForecastDemandAction)
+        assertThat((double) model.getAs("wape")).isLessThan(naive.getAs("wape"));
+        assertThat((double) model.getAs("rmse")).isLessThan(naive.getAs("rmse"));
+        for (int h = 1; h <= 4; h++) {
+            assertThat((double) byKey.get("model@" + h).getAs("rmse")).as("horizon " + h).isLessThan(byKey.get("seasonal_naive@" + h).getAs("rmse"));
+        }
+        var forecast = lake.read(TableName.parse("gold.demand_forecast"));
+        long products = lake.read(TableName.parse("silver.products")).where(col("is_current")).count();
+        assertThat(forecast.count()).isEqualTo(products * 4);
+        assertThat(forecast.where(col("forecast_units").lt(0).or(col("week_start").leq(col("origin_week")))
+                .or(col("lower_90").gt(col("forecast_units"))).or(col("upper_90").lt(col("forecast_units")))).count()).isZero();
+        assertThat(forecast.select("origin_week").distinct().collectAsList()).hasSize(1);
+
+        var plan = new dev.lakeforge.planning.PlanProductionAction(lake);
+        List<dev.lakeforge.planning.PlanProductionAction.PlanResult> planned = new ArrayList<>();
+        RunRecord r = new JobRunner(lake, t.loaded()).out(new PrintStream(new ByteArrayOutputStream())).run("plan", LAST_BATCH,
+                run -> planned.add(plan.runDate(LAST_BATCH).run(run).execute()));
+        assertThat(r.succeeded()).as(r.errorMessage()).isTrue();
+        var rows = lake.read(TableName.parse("gold.production_plan"));
+        assertThat(rows.count()).isGreaterThan(0);
+        // within capacity, every plant-week; required = planned + shortfall; nothing negative
+        assertThat(rows.groupBy("plant_id", "week_start").agg(org.apache.spark.sql.functions.sum("planned_qty").as("p"),
+                org.apache.spark.sql.functions.first("plant_weekly_capacity").as("cap")).where(col("p").gt(col("cap"))).count()).isZero();
+        assertThat(rows.where(org.apache.spark.sql.functions.abs(col("required_qty").minus(col("planned_qty")).minus(col("shortfall_qty"))).gt(0.011)
+                .or(col("planned_qty").lt(0)).or(col("shortfall_qty").lt(0)).or(col("safety_stock").lt(0))).count()).isZero();
+        // each product's forecast is split over plants without losing any of it
+        double forecastTotal = forecast.agg(org.apache.spark.sql.functions.sum("forecast_units")).first().getDouble(0);
+        double planDemand = rows.agg(org.apache.spark.sql.functions.sum("forecast_units")).first().getDouble(0);
+        assertThat(planDemand).isCloseTo(forecastTotal, org.assertj.core.data.Percentage.withPercentage(0.5));
+    }
+
+    @Test
+    @Order(8)
+    void churnModelBeatsTheBaselineAndScoresEveryCurrentCustomer() {
+        TrainAndApplyModelsAction.Outcome o = business("churn.conf");
+        assertThat(o.trained().metrics().get("auc")).isGreaterThan(0.70).isGreaterThan(o.trained().baseline().get("auc") + 0.15);
+        var scores = lake.read(TableName.parse("gold.churn_scores"));
+        long scoring = lake.read(BuildMartsAction.CUSTOMER_FEATURES).where(col("snapshot").equalTo("scoring")).count();
+        assertThat(scores.count()).isEqualTo(scoring);
+        assertThat(scores.where(col("churn_probability").lt(0).or(col("churn_probability").gt(1))).count()).isZero();
+        assertThat(scores.where(col("risk_band").equalTo("high").and(col("churn_probability").lt(0.6))
+                .or(col("risk_band").equalTo("low").and(col("churn_probability").geq(0.3)))).count()).isZero();
+        assertThat(scores.select("risk_band").distinct().count()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    @Order(9)
+    void segmentsAreChosenBySilhouetteAndNamed() {
+        TrainAndApplyModelsAction.Outcome o = business("customer-segments.conf");
+        double k = o.trained().metrics().get("k");
+        assertThat(k).isBetween(3.0, 6.0);
+        assertThat(o.trained().metrics().get("silhouette")).isGreaterThan(o.trained().baseline().get("silhouette"));
+        var profiles = lake.read(TableName.parse("gold.segment_profiles")).collectAsList();
+        assertThat(profiles).hasSize((int) k);
+        assertThat(profiles.stream().map(r -> (String) r.getAs("segment_name")).distinct()).hasSize((int) k).allSatisfy(n -> assertThat(n).isNotBlank());
+        long customers = lake.read(TableName.parse("gold.customer_segments")).count();
+        assertThat(profiles.stream().mapToLong(r -> r.getAs("customers")).sum()).isEqualTo(customers);
+        assertThat(customers).isEqualTo(lake.read(BuildMartsAction.CUSTOMER_FEATURES).where(col("snapshot").equalTo("scoring")).count());
+    }
+
+    @Test
+    @Order(10)
+    void recommendationsBeatPopularityAndLeaveOutWhatWasBought() {
+        TrainAndApplyModelsAction.Outcome o = business("product-recommendations.conf");
+        assertThat(o.trained().metrics().get("ndcg_at_10")).isGreaterThan(o.trained().baseline().get("ndcg_at_10"));
+        var recs = lake.read(TableName.parse("gold.product_recommendations"));
+        long customers = lake.read(BuildMartsAction.INTERACTIONS).select("customer_id").distinct().count();
+        assertThat(recs.select("customer_id").distinct().count()).isEqualTo(customers);
+        assertThat(recs.groupBy("customer_id").count().where(col("count").gt(10)).count()).isZero();
+        assertThat(recs.groupBy("customer_id").agg(org.apache.spark.sql.functions.countDistinct("rank").as("r"),
+                org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.lit(1)).as("n")).where(col("r").notEqual(col("n"))).count()).isZero();
+        var bought = lake.read(BuildMartsAction.INTERACTIONS).where(col("purchases").gt(0)).select("customer_id", "product_id");
+        assertThat(recs.join(bought, new String[]{"customer_id", "product_id"}, "left_semi").count()).isZero();
+        assertThat(recs.where(col("score").isNull().or(org.apache.spark.sql.functions.isnan(col("score")))).count()).isZero();
     }
 
     Map<String, Long> versions() {
