@@ -199,10 +199,16 @@ public final class AlsRecommender {
                         expr("transform(relevant, x -> CAST(xxhash64(x) AS DOUBLE))").as("label"));
         RankingEvaluator e = new RankingEvaluator().setPredictionCol("prediction").setLabelCol("label").setK(K);
         Map<String, Double> m = new LinkedHashMap<>();
-        m.put("precision_at_10", e.setMetricName("precisionAtK").evaluate(joined));
-        m.put("recall_at_10", e.setMetricName("recallAtK").evaluate(joined));
-        m.put("ndcg_at_10", e.setMetricName("ndcgAtK").evaluate(joined));
-        m.put("map", e.setMetricName("meanAveragePrecision").evaluate(joined));
+        // four metrics, one computation of the recommendations
+        joined.persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            m.put("precision_at_10", e.setMetricName("precisionAtK").evaluate(joined));
+            m.put("recall_at_10", e.setMetricName("recallAtK").evaluate(joined));
+            m.put("ndcg_at_10", e.setMetricName("ndcgAtK").evaluate(joined));
+            m.put("map", e.setMetricName("meanAveragePrecision").evaluate(joined));
+        } finally {
+            joined.unpersist();
+        }
         return m;
     }
 }

@@ -89,9 +89,10 @@ public final class ModelTrainer {
         boolean classification = spec.task() == ModelSpec.Task.CLASSIFICATION;
         List<String> labels = classification ? classLabels(input, spec) : List.of();
         Dataset<Row> data = withLabel(input, spec, labels).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> train = null;
         try {
             Dataset<Row>[] split = split(data, spec);
-            Dataset<Row> train = split[0].persist(StorageLevel.MEMORY_AND_DISK());
+            train = split[0].persist(StorageLevel.MEMORY_AND_DISK());
             Dataset<Row> test = split[1];
             long trainRows = train.count();
             long testRows = test.count();
@@ -142,6 +143,9 @@ public final class ModelTrainer {
             Map<String, Double> importances = importances(model, predictions, spec);
             return new TrainOutcome(model, metrics, baseline, chosen, importances, labels, test.drop(LABEL), Map.of(), trainRows, testRows);
         } finally {
+            if (train != null) {
+                train.unpersist();
+            }
             data.unpersist();
         }
     }

@@ -42,6 +42,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
@@ -179,24 +180,30 @@ public final class RefineSourceAction {
         long silverRowsBefore = lakehouse.exists(silver) ? lakehouse.read(silver).count() : 0;
 
         Dataset<Row> prepared = withReferences(SilverPreparation.prepare(fresh.rows(), spec));
-        prepared = markDuplicates(prepared).persist(StorageLevel.DISK_ONLY());
+        prepared = slim(markDuplicates(prepared)).persist(StorageLevel.DISK_ONLY());
         try {
-            Row counts = prepared.agg(
-                    count(lit(1)),
+            List<String> tags = rowTags();
+            List<Column> aggregates = new ArrayList<>(List.of(
                     sum(when(size(col(SilverPreparation.REASONS)).gt(0), 1).otherwise(0)),
                     sum(when(size(col(SilverPreparation.REASONS)).equalTo(0).and(col(RANK).gt(1))
                             .and(col(CONTENT_HASH).equalTo(col(KEPT_HASH))), 1).otherwise(0)),
                     sum(when(size(col(SilverPreparation.REASONS)).equalTo(0).and(col(RANK).gt(1))
                             .and(col(CONTENT_HASH).notEqual(col(KEPT_HASH))), 1).otherwise(0)),
                     sum(when(size(col(SilverPreparation.REASONS)).equalTo(0).and(col(RANK).equalTo(1))
-                            .and(size(col(SilverPreparation.WARNINGS)).gt(0)), 1).otherwise(0))).first();
+                            .and(size(col(SilverPreparation.WARNINGS)).gt(0)), 1).otherwise(0))));
+            tags.forEach(t -> aggregates.add(rowsTagged(t)));
+            Row counts = prepared.agg(count(lit(1)), aggregates.toArray(Column[]::new)).first();
             long rowsIn = counts.getLong(0);
             long quarantined = nz(counts, 1);
             long batchDuplicates = nz(counts, 2);
             long batchSuperseded = nz(counts, 3);
             long warned = nz(counts, 4);
+            Map<String, Long> tagged = new LinkedHashMap<>();
+            for (int i = 0; i < tags.size(); i++) {
+                tagged.put(tags.get(i), nz(counts, 5 + i));
+            }
 
-            List<QualityResults.Result> results = rowResults(prepared, rowsIn);
+            List<QualityResults.Result> results = rowResults(tagged, rowsIn);
             if (quarantined > 0) {
                 writeQuarantine(prepared.where(size(col(SilverPreparation.REASONS)).gt(0)), fresh.toVersion());
             }
@@ -223,7 +230,7 @@ public final class RefineSourceAction {
             }
             long duplicates = ("scd2".equals(spec.silverMode()) ? 0 : batchDuplicates) + notApplied;
 
-            results.addAll(tableChecks(silverRowsBefore, silverRows, good));
+            results.addAll(tableChecks(silverRowsBefore, silverRows, inserted, good));
             // written by RefineAction in one commit per table, once every source is through
             this.checkResults = List.copyOf(results);
             this.watermark = new RefineWatermarks.Mark(spec.name(), fresh.toVersion(), silverVersion);
@@ -246,6 +253,28 @@ public final class RefineSourceAction {
         } finally {
             prepared.unpersist();
         }
+    }
+
+    /**
+     * Only what the passes over the batch need: typed columns, raw values of refused rows only (what quarantine
+     * shows; null for good rows, which costs nothing), verdicts, hashes, ranks and the metadata silver and quarantine
+     * carry. The batch is kept on disk for those passes, so its width is most of what refine writes and reads again.
+     */
+    private Dataset<Row> slim(Dataset<Row> df) {
+        List<Column> keep = new ArrayList<>();
+        Column refused = size(col(SilverPreparation.REASONS)).gt(0);
+        for (StructField f : spec.schema().fields()) {
+            keep.add(col(f.name()));
+            keep.add(when(refused, col(SilverPreparation.RAW + f.name())).as(SilverPreparation.RAW + f.name()));
+        }
+        for (String c : List.of(SilverPreparation.REASONS, SilverPreparation.WARNINGS, "_source_file", "_batch_date", "_line_number",
+                "_byte_offset", IngestSourceAction.ROW_HASH, IngestSourceAction.RUN_ID, CONTENT_HASH, RANK, KEPT_HASH, RANK_SCD2)) {
+            keep.add(col(c));
+        }
+        if ("scd2".equals(spec.silverMode())) {
+            keep.add(col(ATTR_HASH));
+        }
+        return df.select(keep.toArray(Column[]::new));
     }
 
     private static long nz(Row r, int i) {
@@ -316,13 +345,29 @@ public final class RefineSourceAction {
                 .withColumn(KEPT_HASH, first(col(CONTENT_HASH)).over(w.rowsBetween(Window.unboundedPreceding(), Window.currentRow())));
     }
 
-    private List<QualityResults.Result> rowResults(Dataset<Row> prepared, long total) {
-        // Count every reason and warning tag in one pass.
-        Dataset<Row> tags = prepared.select(org.apache.spark.sql.functions.explode(org.apache.spark.sql.functions.concat(
-                        col(SilverPreparation.REASONS), col(SilverPreparation.WARNINGS))).as("tag"))
-                .withColumn("tag", org.apache.spark.sql.functions.regexp_extract(col("tag"), "^([a-z_]+:[A-Za-z0-9_]+)", 1))
-                .groupBy("tag").count();
-        Map<String, Long> counts = tags.collectAsList().stream().collect(Collectors.toMap(r -> r.getString(0), r -> r.getLong(1)));
+    /** Every row-level check's tag (as in the reasons and warnings arrays), in the order results are reported. */
+    private List<String> rowTags() {
+        List<String> tags = new ArrayList<>();
+        spec.required().forEach(c -> tags.add("missing_required:" + c));
+        for (StructField f : spec.schema().fields()) {
+            if (!f.dataType().equals(DataTypes.StringType)) {
+                tags.add("type_error:" + f.name());
+            }
+        }
+        spec.units().forEach(u -> tags.add("unknown_unit:" + u.unitColumn()));
+        spec.flagMissing().forEach(c -> tags.add("missing:" + c));
+        spec.expectations().stream().filter(e -> e.action() != Expectation.Action.FAIL).forEach(e -> tags.add("expectation:" + e.name()));
+        spec.references().forEach(r -> tags.add("unknown_reference:" + r.column()));
+        return tags;
+    }
+
+    /** Rows carrying a tag — one aggregate per tag, computed in the same pass as the batch counts. */
+    private static Column rowsTagged(String tag) {
+        return sum(when(expr("exists(concat(" + SilverPreparation.REASONS + ", " + SilverPreparation.WARNINGS + "), x -> x = '" + tag
+                + "' OR startswith(x, '" + tag + ":'))"), 1).otherwise(0));
+    }
+
+    private List<QualityResults.Result> rowResults(Map<String, Long> counts, long total) {
         String table = silver(spec).toString();
         List<QualityResults.Result> out = new ArrayList<>();
         for (String c : spec.required()) {
@@ -545,7 +590,7 @@ public final class RefineSourceAction {
         return out;
     }
 
-    private List<QualityResults.Result> tableChecks(long rowsBefore, long rowsAfter, Dataset<Row> batch) {
+    private List<QualityResults.Result> tableChecks(long rowsBefore, long rowsAfter, long inserted, Dataset<Row> batch) {
         List<QualityResults.Result> out = new ArrayList<>();
         var checks = spec.checks();
         String table = silver(spec).toString();
@@ -559,7 +604,15 @@ public final class RefineSourceAction {
                     ratio <= max, ratio <= max ? 0 : rowsAfter, rowsAfter, String.format(java.util.Locale.ROOT,
                     "%d rows after, %d before (ratio %.3f, maximum %.3f)", rowsAfter, rowsBefore, ratio, max))));
         }
-        if (checks.uniqueKey() && !spec.primaryKey().isEmpty()) {
+        boolean upsert = !"scd2".equals(spec.silverMode()) && !"append".equals(spec.silverMode());
+        if (checks.uniqueKey() && !spec.primaryKey().isEmpty() && upsert && rowsAfter == rowsBefore + inserted) {
+            // Holds by construction, and the counts confirm it: the batch was de-duplicated on the key, the MERGE
+            // matched on it (updates replace a row, inserts only keys with no match), and the table grew by exactly
+            // the rows inserted — so no key can repeat unless one did before. No scan needed.
+            out.add(new QualityResults.Result(table, "unique_key", "table", action, true, 0, rowsAfter,
+                    "0 key(s) " + spec.primaryKey() + " appear more than once (MERGE on the key of a de-duplicated batch; "
+                            + rowsBefore + " rows + " + inserted + " inserted = " + rowsAfter + ")"));
+        } else if (checks.uniqueKey() && !spec.primaryKey().isEmpty()) {
             Dataset<Row> current = lakehouse.read(silver(spec));
             if ("scd2".equals(spec.silverMode())) {
                 current = current.where(col(IS_CURRENT));
