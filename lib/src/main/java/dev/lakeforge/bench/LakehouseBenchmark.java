@@ -534,8 +534,9 @@ public final class LakehouseBenchmark {
         md.append("""
                 **What runs.** Per size, one generated landing folder (`lakeforge generate`, seed %d, the initial load plus %d daily \
                 batches, default dirt), all batches in one run, every configured source (`conf/sources.conf`). \
-                *Lakeforge*: `IngestSourceAction` for every source, then `RefineAction`, each under its own `JobRunner` run, as the \
-                `ingest` and `refine` commands run them (file ledger with checksums, rejects with line numbers, run records, \
+                *Lakeforge*: `IngestAction`, then `RefineAction`, each under its own `JobRunner` run, as the `ingest` and `refine` \
+                commands run them, %d source(s) at a time (`lakeforge.lakehouse.parallelism`; the baseline is a plain loop, one \
+                source after the other) (file ledger with checksums, rejects with line numbers, run records, \
                 quality results, change-data-feed reads, SCD2 for customers and products, table checks, all-or-nothing restore \
                 snapshot). *Baseline* (`dev.lakeforge.bench.PlainSparkBaseline`): `spark.read.csv/json` with an all-string schema \
                 in PERMISSIVE mode into bronze Delta tables (append, `_source_file`), then typing with `try_cast`, trimming, the \
@@ -551,7 +552,7 @@ public final class LakehouseBenchmark {
                 busy during the stage (from `/proc/stat`); above 0.1 the wall times are disturbed, the CPU times much less. \
                 *Ratio* = Lakeforge time / baseline time (> 1: Lakeforge is slower).
 
-                """.formatted(seed, batches, warmup == null ? "" : ", after an unrecorded warm-up of both on " + warmup + " order lines"));
+                """.formatted(seed, batches, config.config().lakehouse().parallelism(), warmup == null ? "" : ", after an unrecorded warm-up of both on " + warmup + " order lines"));
 
         md.append("## Results\n\n");
         md.append("| size | stage | input rows | Lakeforge s | baseline s | **ratio LF / baseline** | Lakeforge rows/s | baseline rows/s "
