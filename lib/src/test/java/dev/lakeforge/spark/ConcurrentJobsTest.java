@@ -30,10 +30,18 @@ class ConcurrentJobsTest {
     void theFirstFailureIsThrownAfterTheRunningTasksFinish() {
         SparkSession spark = SparkExtension.spark();
         Set<Integer> finished = ConcurrentHashMap.newKeySet();
+        java.util.concurrent.CountDownLatch secondStarted = new java.util.concurrent.CountDownLatch(1);
         assertThatThrownBy(() -> ConcurrentJobs.map(spark, 2, "test", List.of(1, 2, 3), String::valueOf, n -> {
             if (n == 1) {
+                try {
+                    // fail only once the task beside it is running
+                    secondStarted.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
                 throw new IllegalStateException("source 1 is broken");
             }
+            secondStarted.countDown();
             spark.range(100).count();
             finished.add(n);
             return n;
