@@ -365,49 +365,18 @@ public final class LakehouseBenchmark {
     private StageResult measure(HeapSampler heap, String system, String stage, Supplier<Long> rows, Runnable body) {
         spark.catalog().clearCache();
         System.gc();
-        long gc0 = gcMillis();
+        long gc0 = BenchMachine.gcMillis();
         heap.reset();
-        long cpu0 = processCpuNanos();
-        long busy0 = systemBusyMillis();
+        long cpu0 = BenchMachine.processCpuNanos();
+        long busy0 = BenchMachine.systemBusyMillis();
         long t0 = System.nanoTime();
         body.run();
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        long cpuMs = (processCpuNanos() - cpu0) / 1_000_000;
-        long busy1 = systemBusyMillis();
-        double other = busy0 < 0 || busy1 < 0 || cpu0 < 0 ? -1 : Math.max(0, (busy1 - busy0 - cpuMs) / (double) Math.max(1, ms));
+        long cpuMs = (BenchMachine.processCpuNanos() - cpu0) / 1_000_000;
+        long busy1 = BenchMachine.systemBusyMillis();
+        double other = BenchMachine.otherCores(busy0, busy1, cpu0 < 0 ? -1 : cpuMs, ms);
         long peak = heap.peak();
-        return new StageResult(system, stage, ms, rows.get(), peak, heap.maxAfterGc(), gcMillis() - gc0, cpu0 < 0 ? -1 : cpuMs, other);
-    }
-
-    private static long processCpuNanos() {
-        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
-                ? os.getProcessCpuTime() : -1;
-    }
-
-    /** CPU time all processes spent busy so far (Linux {@code /proc/stat}, USER_HZ = 100), -1 elsewhere. */
-    private static long systemBusyMillis() {
-        try (Stream<String> lines = Files.lines(Path.of("/proc/stat"))) {
-            String cpu = lines.filter(l -> l.startsWith("cpu ")).findFirst().orElse(null);
-            if (cpu == null) {
-                return -1;
-            }
-            String[] f = cpu.trim().split("\\s+");
-            long busy = 0;
-            for (int i : new int[]{1, 2, 3, 6, 7, 8}) { // user nice system irq softirq steal
-                busy += i < f.length ? Long.parseLong(f[i]) : 0;
-            }
-            return busy * 10;
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-    }
-
-    private static long gcMillis() {
-        long sum = 0;
-        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-            sum += Math.max(0, gc.getCollectionTime());
-        }
-        return sum;
+        return new StageResult(system, stage, ms, rows.get(), peak, heap.maxAfterGc(), BenchMachine.gcMillis() - gc0, cpu0 < 0 ? -1 : cpuMs, other);
     }
 
     // ------------------------------------------------------------------ landing folders
@@ -486,32 +455,10 @@ public final class LakehouseBenchmark {
     // ------------------------------------------------------------------ report
 
     private String machine() {
-        Runtime rt = Runtime.getRuntime();
-        StringBuilder sb = new StringBuilder();
-        sb.append(rt.availableProcessors()).append(" cores (Runtime.availableProcessors)");
-        cpuModel().ifPresent(m -> sb.append(", ").append(m));
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-            sb.append(String.format(Locale.ROOT, ", %.1f GB RAM", os.getTotalMemorySize() / (double) (1L << 30)));
-        }
-        sb.append(String.format(Locale.ROOT, "; max heap %,d MB", rt.maxMemory() >> 20));
-        if (!heapNote.isBlank()) {
-            sb.append(" (").append(heapNote).append(')');
-        }
-        sb.append("; Java ").append(System.getProperty("java.version")).append(" (").append(System.getProperty("java.vm.name")).append(")");
-        sb.append("; ").append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.arch"));
-        sb.append("; Spark ").append(spark.version()).append(' ').append(spark.sparkContext().master())
-                .append(", spark.sql.shuffle.partitions=").append(spark.conf().get("spark.sql.shuffle.partitions"))
-                .append(", AQE ").append(spark.conf().get("spark.sql.adaptive.enabled", "true"));
+        StringBuilder sb = new StringBuilder(BenchMachine.describe(spark, heapNote));
+        sb.append(", AQE ").append(spark.conf().get("spark.sql.adaptive.enabled", "true"));
         deltaVersion().ifPresent(v -> sb.append("; Delta Lake ").append(v));
         return sb.toString();
-    }
-
-    private static Optional<String> cpuModel() {
-        try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
-            return lines.filter(l -> l.startsWith("model name")).findFirst().map(l -> l.substring(l.indexOf(':') + 1).strip());
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        }
     }
 
     private static Optional<String> deltaVersion() {

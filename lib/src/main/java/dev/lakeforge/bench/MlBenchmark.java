@@ -448,19 +448,20 @@ public final class MlBenchmark {
         long n = 0;
         for (Row c : cells) {
             long count = c.getLong(2);
-            pairs += pairs2(count);
+            pairs += pairCount(count);
             a.merge(c.getLong(0), count, Long::sum);
             b.merge(c.getLong(1), count, Long::sum);
             n += count;
         }
-        double sa = a.values().stream().mapToDouble(MlBenchmark::pairs2).sum();
-        double sb = b.values().stream().mapToDouble(MlBenchmark::pairs2).sum();
-        double expected = sa * sb / pairs2(n);
+        double sa = a.values().stream().mapToDouble(MlBenchmark::pairCount).sum();
+        double sb = b.values().stream().mapToDouble(MlBenchmark::pairCount).sum();
+        double expected = sa * sb / pairCount(n);
         double max = (sa + sb) / 2;
         return max == expected ? 1.0 : (pairs - expected) / (max - expected);
     }
 
-    private static double pairs2(long n) {
+    /** n choose 2: the number of pairs among n items. */
+    private static double pairCount(long n) {
         return n * (n - 1) / 2.0;
     }
 

@@ -2,6 +2,7 @@ package dev.lakeforge.marts;
 
 import dev.lakeforge.lake.ConflictRetry;
 import dev.lakeforge.lake.Lakehouse;
+import dev.lakeforge.lake.ResultTable;
 import dev.lakeforge.lake.TableName;
 import dev.lakeforge.runs.JobRun;
 import org.apache.spark.sql.Dataset;
@@ -71,13 +72,8 @@ public final class BuildMartsAction {
 
     private MartResult overwrite(TableName table, Supplier<Dataset<Row>> build) {
         LOG.info("Building {}", table);
-        Dataset<Row> df = build.get();
-        ConflictRetry.run(lakehouse.retry(), "overwrite " + table, () -> df.write().format("delta").mode("overwrite")
-                .option("overwriteSchema", "true").save(lakehouse.path(table)));
-        long version = lakehouse.version(table).orElseThrow();
-        long rows = lakehouse.read(table).count();
-        run.wrote(table.toString(), version, rows);
-        return new MartResult(table.toString(), "overwrite", rows, version);
+        ResultTable.Written w = ResultTable.of(lakehouse, table).write(build.get(), run);
+        return new MartResult(table.toString(), "overwrite", w.rows(), w.version());
     }
 
     private MartResult salesDaily(SilverTables silver) {

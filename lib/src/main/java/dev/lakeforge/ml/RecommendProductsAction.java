@@ -84,8 +84,8 @@ public final class RecommendProductsAction {
         }
         ModelSpec spec = ModelSpec.parse(ConfigFactory.parseString(m.specText()), Path.of(""));
         PipelineModel pipeline = registry.load(m);
-        Dataset<Row> rows = lakehouse.read(input);
-        Dataset<Row> boughtRows = bought == null || bought.isBlank() ? rows : rows.where(bought);
+        Dataset<Row> rows = TrainingData.readTable(lakehouse, input, null);
+        Dataset<Row> boughtRows = TrainingData.readTable(lakehouse, input, bought);
         Dataset<Row> recs = AlsRecommender.recommend(pipeline, rows, spec.user(), boughtRows, spec.user(), spec.item(), spec.rating(), k)
                 .select(col("user").as(spec.user()), col("item").as(spec.item()), round(col("score"), 6).as("score"), col("rank"),
                         col("from_model"), lit(m.name()).as("model"), lit(m.version()).as("model_version"), lit(run.runId()).as("run_id"),

@@ -100,10 +100,7 @@ public final class ScoreChurnAction {
                     + "; churn scoring needs a two-class classifier");
         }
         PipelineModel pipeline = registry.load(m);
-        Dataset<Row> rows = lakehouse.read(input);
-        if (where != null && !where.isBlank()) {
-            rows = rows.where(where);
-        }
+        Dataset<Row> rows = TrainingData.readTable(lakehouse, input, where);
         // class 1 is the second label in alphabetical order: "1" / "yes" / "true" — the churners
         Column p = org.apache.spark.ml.functions.vector_to_array(col("probability"), "float64").getItem(1);
         List<Column> out = new ArrayList<>();

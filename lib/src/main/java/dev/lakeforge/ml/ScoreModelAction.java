@@ -2,8 +2,8 @@ package dev.lakeforge.ml;
 
 import com.typesafe.config.ConfigFactory;
 import dev.lakeforge.config.ConfigurationException;
-import dev.lakeforge.lake.ConflictRetry;
 import dev.lakeforge.lake.Lakehouse;
+import dev.lakeforge.lake.ResultTable;
 import dev.lakeforge.lake.TableName;
 import dev.lakeforge.runs.JobRun;
 import org.apache.spark.ml.PipelineModel;
@@ -158,13 +158,7 @@ public final class ScoreModelAction {
                 scored = AlsRecommender.recommend(pipeline, input, spec.user(), seen, spec.user(), spec.item(), spec.rating(), AlsRecommender.K);
             }
         }
-        ConflictRetry.run(lakehouse.retry(), "write " + output, () -> scored.write().format("delta").mode("overwrite")
-                .option("overwriteSchema", "true").save(lakehouse.path(output)));
-        long version = lakehouse.version(output).orElseThrow();
-        long rows = lakehouse.read(output).count();
-        if (run != null) {
-            run.wrote(output.toString(), version, rows);
-        }
-        return new ScoreResult(m, output.toString(), rows, version, metrics);
+        ResultTable.Written w = ResultTable.of(lakehouse, output).write(scored, run);
+        return new ScoreResult(m, output.toString(), w.rows(), w.version(), metrics);
     }
 }

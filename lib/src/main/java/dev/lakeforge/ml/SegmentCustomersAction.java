@@ -102,10 +102,7 @@ public final class SegmentCustomersAction {
         }
         ModelSpec spec = ModelSpec.parse(ConfigFactory.parseString(m.specText()), Path.of(""));
         PipelineModel pipeline = registry.load(m);
-        Dataset<Row> rows = lakehouse.read(input);
-        if (where != null && !where.isBlank()) {
-            rows = rows.where(where);
-        }
+        Dataset<Row> rows = TrainingData.readTable(lakehouse, input, where);
         List<String> features = spec.numeric();
         Dataset<Row> assigned = pipeline.transform(rows).withColumnRenamed(ModelTrainer.PREDICTION, "segment_id")
                 .persist(StorageLevel.MEMORY_AND_DISK());
@@ -118,8 +115,9 @@ public final class SegmentCustomersAction {
                 overall.add(stddev_pop(col("`" + f + "`")).as("sd_" + f));
                 perSegment.add(avg(col("`" + f + "`")).as(f));
             }
+            overall.add(count(lit(1)));
             Row all = assigned.agg(overall.get(0), overall.subList(1, overall.size()).toArray(Column[]::new)).first();
-            long total = assigned.count();
+            long total = all.getLong(overall.size() - 1);
             List<Row> bySegment = assigned.groupBy("segment_id").agg(perSegment.get(0), perSegment.subList(1, perSegment.size())
                     .toArray(Column[]::new)).orderBy("segment_id").collectAsList();
             Map<String, double[]> stats = new LinkedHashMap<>();

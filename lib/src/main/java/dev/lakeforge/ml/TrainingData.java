@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 import static org.apache.spark.sql.functions.col;
@@ -81,6 +82,13 @@ public final class TrainingData {
                     "a readable " + input.format() + " file or folder");
         }
         return new Loaded(filter(df, input), path, -1);
+    }
+
+    /** A lakehouse table's current rows, optionally filtered — with the same errors as a spec's input (no such table, bad condition). */
+    public static Dataset<Row> readTable(Lakehouse lakehouse, TableName table, String where) {
+        Optional<String> condition = where == null || where.isBlank() ? Optional.empty() : Optional.of(where);
+        return load(lakehouse, new ModelSpec.Input(Optional.of(table.toString()), Optional.empty(), Optional.empty(), "delta", Map.of(),
+                condition), "ops.job_runs").data();
     }
 
     private static Dataset<Row> filter(Dataset<Row> df, ModelSpec.Input input) {

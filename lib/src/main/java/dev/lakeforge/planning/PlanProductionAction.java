@@ -18,7 +18,7 @@ import java.time.LocalDate;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lag;
 import static org.apache.spark.sql.functions.least;
@@ -166,10 +166,9 @@ public final class PlanProductionAction {
         Dataset<Row> out = plan.select(select);
         ResultTable.Written w = ResultTable.of(lakehouse, output).replaceWhere("origin_week = '" + origin + "'").write(out, run);
         Row totals = lakehouse.read(output).where(col("origin_week").equalTo(lit(Date.valueOf(origin))))
-                .agg(sum("planned_qty"), sum("shortfall_qty"),
-                        count(when(col("capacity_utilisation").geq(1.0), 1))).first();
-        long over = lakehouse.read(output).where(col("origin_week").equalTo(lit(Date.valueOf(origin))).and(col("shortfall_qty").gt(0)))
-                .select("plant_id", "week_start").distinct().count();
+                .agg(sum("planned_qty"), sum("shortfall_qty"), countDistinct(when(col("shortfall_qty").gt(0),
+                        org.apache.spark.sql.functions.struct(col("plant_id"), col("week_start"))))).first();
+        long over = totals.getLong(2);
         double planned = totals.isNullAt(0) ? 0 : totals.getLong(0);
         double shortfall = totals.isNullAt(1) ? 0 : totals.getDouble(1);
         LOG.info("Production plan from {}: {} rows, {} units planned, {} short in {} plant-week(s) over capacity", origin, w.rows(),
