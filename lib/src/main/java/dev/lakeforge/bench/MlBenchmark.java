@@ -215,6 +215,7 @@ public final class MlBenchmark {
      * One training of one family through Lakeforge on Spark.
      *
      * @param millis          wall time of {@code ModelTrainer.train}
+     * @param fitMillis       of which fitting alone (tuning included; held-out evaluation and baselines excluded)
      * @param cpuMillis       CPU time of this JVM meanwhile (all threads; -1: unknown)
      * @param peakHeapBytes   most heap in use meanwhile (the cached input included)
      * @param maxAfterGcBytes most heap a GC left in use meanwhile (-1: no GC)
@@ -223,7 +224,7 @@ public final class MlBenchmark {
      * @param baseline        the same metrics of Lakeforge's baseline (mean, majority class, random clusters, popular items)
      * @param params          every parameter of the fitted model (Spark names), as passed to scikit-learn
      */
-    public record SparkRun(long millis, long cpuMillis, long peakHeapBytes, long maxAfterGcBytes, long gcMillis, double otherCores,
+    public record SparkRun(long millis, long fitMillis, long cpuMillis, long peakHeapBytes, long maxAfterGcBytes, long gcMillis, double otherCores,
                            Map<String, Double> metrics, Map<String, Double> baseline, Map<String, Object> params, long trainRows,
                            long testRows) {
         public double seconds() {
@@ -419,7 +420,7 @@ public final class MlBenchmark {
         }
         Map<String, Object> params = fittedParams(o.model());
         o.params().forEach(params::putIfAbsent); // what the trainer reports beyond the fitted stage (ALS: rank, regParam, …)
-        return new SparkRun(ms, cpuMs, peak, afterGc, gcMs, BenchMachine.otherCores(busy0, busy1, cpuMs, ms), Map.copyOf(metrics),
+        return new SparkRun(ms, o.fitMillis(), cpuMs, peak, afterGc, gcMs, BenchMachine.otherCores(busy0, busy1, cpuMs, ms), Map.copyOf(metrics),
                 Map.copyOf(o.baseline()), Map.copyOf(params), o.trainRows(), o.holdoutRows());
     }
 
@@ -468,9 +469,10 @@ public final class MlBenchmark {
     private void logSpark(Run r) {
         SparkRun s = r.spark();
         MlFamily f = r.family();
-        log.printf(Locale.ROOT, "[%s] spark        %-13s %8s s  CPU %8s s  peak heap %,6d MB  %s %s  %s %s  other processes %s cores%n",
+        log.printf(Locale.ROOT, "[%s] spark        %-13s %8s s  CPU %8s s  peak heap %,6d MB  %s %s  %s %s  other processes %s cores  (fit %s s)%n",
                 r.size(), f.key(), secs(s.seconds()), s.cpuMillis() < 0 ? "–" : secs(s.cpuMillis() / 1000.0), s.peakHeapBytes() >> 20,
-                f.metric(), num(s.metrics().get(f.metric())), f.secondMetric(), num(s.metrics().get(f.secondMetric())), cores(s.otherCores()));
+                f.metric(), num(s.metrics().get(f.metric())), f.secondMetric(), num(s.metrics().get(f.secondMetric())), cores(s.otherCores()),
+                secs(s.fitMillis() / 1000.0));
     }
 
     private void logSklearn(Run r) {
@@ -555,19 +557,19 @@ public final class MlBenchmark {
             String m1 = f.metric();
             String m2 = f.secondMetric();
             boolean withSk = f.sklearnModel().isPresent();
-            md.append("| size | train / held-out rows | Spark s | Spark CPU s | Spark peak heap MB | Spark ").append(m1).append(" | Spark ").append(m2)
+            md.append("| size | train / held-out rows | Spark s | Spark fit s | Spark CPU s | Spark peak heap MB | Spark ").append(m1).append(" | Spark ").append(m2)
                     .append(" | baseline ").append(m1);
             if (withSk) {
                 md.append(" | sklearn s | sklearn fit s | sklearn CPU s | sklearn peak RSS MB | sklearn ").append(m1).append(" | sklearn ")
                         .append(m2).append(" | **ratio** | other, cores (Spark / sklearn) |\n");
-                md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             } else {
-                md.append(" | other, cores |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                md.append(" | other, cores |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             }
             for (Run r : e.getValue()) {
                 SparkRun s = r.spark();
-                md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %,d | %s | %s | %s |", r.size(), rowsCell(s.trainRows(), s.testRows()),
-                        secs(s.seconds()), s.cpuMillis() < 0 ? "–" : secs(s.cpuMillis() / 1000.0), s.peakHeapBytes() >> 20,
+                md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %,d | %s | %s | %s |", r.size(), rowsCell(s.trainRows(), s.testRows()),
+                        secs(s.seconds()), secs(s.fitMillis() / 1000.0), s.cpuMillis() < 0 ? "–" : secs(s.cpuMillis() / 1000.0), s.peakHeapBytes() >> 20,
                         num(s.metrics().get(m1)), num(s.metrics().get(m2)), num(s.baseline().get(m1))));
                 if (!withSk) {
                     md.append(' ').append(cores(s.otherCores())).append(" |\n");

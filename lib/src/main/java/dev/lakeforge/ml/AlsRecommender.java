@@ -13,14 +13,22 @@ import org.apache.spark.ml.recommendation.ALSModel;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import static org.apache.spark.sql.functions.array_except;
+import static org.apache.spark.sql.functions.array_sort;
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.posexplode;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
@@ -86,7 +94,9 @@ public final class AlsRecommender {
                     new StringIndexer().setInputCol(USER).setOutputCol(USER_IDX).setHandleInvalid("keep"),
                     new StringIndexer().setInputCol(ITEM).setOutputCol(ITEM_IDX).setHandleInvalid("keep"),
                     als);
+            long fit0 = System.nanoTime();
             PipelineModel model = new Pipeline().setStages(stages.toArray(PipelineStage[]::new)).fit(train);
+            long fitMillis = (System.nanoTime() - fit0) / 1_000_000;
             double mean = train.agg(avg(col("`" + spec.rating() + "`"))).first().getDouble(0);
             Map<String, Double> metrics = new LinkedHashMap<>();
             Map<String, Double> baseline = new LinkedHashMap<>();
@@ -107,7 +117,7 @@ public final class AlsRecommender {
             params.put("regParam", String.valueOf(als.getRegParam()));
             params.put("maxIter", String.valueOf(als.getMaxIter()));
             params.put("training_mean", String.valueOf(mean));
-            return new TrainOutcome(model, metrics, baseline, params, Map.of(), List.of(), test, Map.of(), trainRows, testRows);
+            return new TrainOutcome(model, metrics, baseline, params, Map.of(), List.of(), test, Map.of(), trainRows, testRows, fitMillis);
         } finally {
             data.unpersist();
         }
@@ -138,10 +148,16 @@ public final class AlsRecommender {
         ALSModel als = (ALSModel) model.stages()[3];
         String[] items = itemIdx.labelsArray()[0];
         Dataset<Row> u = userIdx.transform(users.select(col("`" + userColumn + "`").cast(DataTypes.StringType).as(USER)).distinct());
+        // item names come from a broadcast join, not from a literal array: a literal would travel inside every task
+        // (megabytes per task with a large catalogue)
+        Dataset<Row> names = itemNames(users.sparkSession(), items);
         Dataset<Row> recs = als.recommendForUserSubset(u.where(col(USER_IDX).lt(userIdx.labelsArray()[0].length)), CANDIDATES)
-                .withColumn("__names", lit(items))
-                .selectExpr(USER_IDX, "transform(recommendations, r -> named_struct('item', element_at(__names, r." + ITEM_IDX
-                        + " + 1), 'score', CAST(r.rating AS DOUBLE), 'from_model', true)) AS candidates");
+                .select(col(USER_IDX), posexplode(col("recommendations")).as(new String[]{"__p", "__r"}))
+                .join(broadcast(names), col("__r." + ITEM_IDX).equalTo(col("__idx")))
+                .groupBy(col(USER_IDX))
+                .agg(array_sort(collect_list(struct(col("__p"), col("__name").as("item"), col("__r.rating").cast(DataTypes.DoubleType).as("score"),
+                        lit(true).as("from_model")))).as("__c"))
+                .selectExpr(USER_IDX, "transform(__c, c -> named_struct('item', c.item, 'score', c.score, 'from_model', c.from_model)) AS candidates");
         Dataset<Row> seenLists = seen.groupBy(col("`" + seenUser + "`").cast(DataTypes.StringType).as(USER))
                 .agg(collect_set(col("`" + seenItem + "`").cast(DataTypes.StringType)).as("seen"));
         List<Row> popular = popularity(seen, seenItem, seenRating);
@@ -158,6 +174,15 @@ public final class AlsRecommender {
         return all.select(col(USER).as("user"), org.apache.spark.sql.functions.posexplode(col("ranked")).as(new String[]{"pos", "r"}))
                 .select(col("user"), col("r.item").as("item"), col("r.score").as("score"), col("pos").plus(1).as("rank"),
                         col("r.from_model").as("from_model"));
+    }
+
+    private static Dataset<Row> itemNames(SparkSession spark, String[] items) {
+        List<Row> rows = new ArrayList<>(items.length);
+        for (int i = 0; i < items.length; i++) {
+            rows.add(RowFactory.create(i, items[i]));
+        }
+        StructType schema = new StructType().add("__idx", DataTypes.IntegerType, false).add("__name", DataTypes.StringType, true);
+        return spark.createDataFrame(rows, schema);
     }
 
     /** The most interacted-with items, with their share of all interaction weight, best first. */

@@ -112,6 +112,7 @@ public final class ModelTrainer {
                     : new RegressionEvaluator().setLabelCol(LABEL).setMetricName("rmse");
             PipelineModel model;
             Map<String, String> chosen = new LinkedHashMap<>();
+            long fit0 = System.nanoTime();
             if (spec.tuning().enabled()) {
                 ParamMap[] grid = grid(estimator, spec.tuning());
                 LOG.info("Tuning {} over {} parameter combinations ({})", spec.name(), grid.length, spec.tuning().method());
@@ -128,6 +129,7 @@ public final class ModelTrainer {
             } else {
                 model = pipeline.fit(train);
             }
+            long fitMillis = (System.nanoTime() - fit0) / 1_000_000;
             Params fitted = (Params) model.stages()[model.stages().length - 1];
             for (Param<?> p : fitted.params()) {
                 if (fitted.isDefined(p) && (spec.tuning().grid().containsKey(p.name()) || spec.params().containsKey(p.name())
@@ -141,7 +143,7 @@ public final class ModelTrainer {
             Map<String, Double> baseline = classification ? Metrics.majorityBaseline(train, test, labels.size())
                     : Metrics.meanBaseline(train, test);
             Map<String, Double> importances = importances(model, predictions, spec);
-            return new TrainOutcome(model, metrics, baseline, chosen, importances, labels, test.drop(LABEL), Map.of(), trainRows, testRows);
+            return new TrainOutcome(model, metrics, baseline, chosen, importances, labels, test.drop(LABEL), Map.of(), trainRows, testRows, fitMillis);
         } finally {
             if (train != null) {
                 train.unpersist();
@@ -276,12 +278,16 @@ public final class ModelTrainer {
             double bestScore = Double.NEGATIVE_INFINITY;
             int bestK = spec.kMin();
             Map<String, Double> byK = new LinkedHashMap<>();
+            long rows = d.count(); // caches the rows before the clock starts
+            long fitNanos = 0;
             for (int k = spec.kMin(); k <= spec.kMax(); k++) {
                 List<PipelineStage> stages = new ArrayList<>(FeaturePipeline.stages(spec.numeric(), spec.categorical(), true));
                 KMeans km = new KMeans().setK(k).setSeed(spec.split().seed()).setFeaturesCol(FeaturePipeline.FEATURES).setPredictionCol(PREDICTION);
                 applyParams(km, spec.params());
                 stages.add(km);
+                long fit0 = System.nanoTime();
                 PipelineModel m = new Pipeline().setStages(stages.toArray(PipelineStage[]::new)).fit(d);
+                fitNanos += System.nanoTime() - fit0;
                 double s = eval.evaluate(m.transform(d));
                 byK.put("silhouette_k" + k, s);
                 LOG.info("k-means {}: k = {} silhouette {}", spec.name(), k, s);
@@ -303,9 +309,8 @@ public final class ModelTrainer {
             Map<String, Double> baseline = new LinkedHashMap<>();
             baseline.put("k", (double) bestK);
             baseline.put("silhouette", eval.evaluate(random));
-            long rows = d.count();
             return new TrainOutcome(best, metrics, baseline, Map.of("k", String.valueOf(bestK)), Map.of(), List.of(), data,
-                    sizes, rows, 0);
+                    sizes, rows, 0, fitNanos / 1_000_000);
         } finally {
             d.unpersist();
         }
