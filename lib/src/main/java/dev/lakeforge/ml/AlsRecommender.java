@@ -167,10 +167,13 @@ public final class AlsRecommender {
                 .withColumn("seen", coalesce(col("seen"), lit(new String[0])))
                 .withColumn("__popular", popular.isEmpty()
                         ? expr("CAST(array() AS ARRAY<STRUCT<item: STRING, score: DOUBLE, from_model: BOOLEAN>>)") : popularStructs)
-                .withColumn("__model", expr("filter(coalesce(candidates, slice(__popular, 1, 0)), c -> NOT array_contains(seen, c.item))"))
-                .withColumn("__fill", expr("filter(__popular, c -> NOT array_contains(seen, c.item)"
-                        + " AND NOT array_contains(transform(__model, m -> m.item), c.item))"))
-                .withColumn("ranked", expr("slice(concat(slice(__model, 1, " + k + "), __fill), 1, " + k + ")"));
+                .withColumn("__model", expr("slice(filter(coalesce(candidates, slice(__popular, 1, 0)), c -> NOT array_contains(seen, c.item)), 1, "
+                        + k + ")"))
+                // popular items fill in only where the model has fewer than k unseen candidates (lambdas run interpreted:
+                // filtering the popular list for every user cost more than the model's own top-k)
+                .withColumn("ranked", expr("CASE WHEN size(__model) >= " + k + " THEN __model ELSE slice(concat(__model, filter(__popular,"
+                        + " c -> NOT array_contains(seen, c.item) AND NOT array_contains(transform(__model, m -> m.item), c.item))), 1, " + k
+                        + ") END"));
         return all.select(col(USER).as("user"), org.apache.spark.sql.functions.posexplode(col("ranked")).as(new String[]{"pos", "r"}))
                 .select(col("user"), col("r.item").as("item"), col("r.score").as("score"), col("pos").plus(1).as("rank"),
                         col("r.from_model").as("from_model"));
