@@ -14,8 +14,9 @@ import java.util.Map;
 import java.util.Locale;
 
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
-        description = "Run the stages in order for the run date — ingest, refine, marts, predict (business models), plan (lakeforge.pipeline.stages) — with progress per stage and a final summary."
-                + " On the embedded default it reads the bundled sample in data/sample.")
+        description = "Run the stages in order for the run date — ingest, refine, marts, predict (business models), plan, publish (lakeforge.pipeline.stages) — with progress per stage and a final summary."
+                + " On the embedded default it reads the bundled sample in data/sample and ends with the SQLite file lakehouse/serving/lakeforge.db"
+                + " ready for a BI tool.")
 final class PipelineCommand extends JobCommand {
     @Override
     protected String jobName() {
@@ -28,6 +29,7 @@ final class PipelineCommand extends JobCommand {
     }
 
     private List<dev.lakeforge.ml.BusinessModel> models = List.of();
+    private dev.lakeforge.publish.PublishSettings publish;
 
     @Override
     protected void validate(dev.lakeforge.config.LoadedConfig config) {
@@ -37,6 +39,9 @@ final class PipelineCommand extends JobCommand {
         }
         if (config.config().models().pipelineStages().contains("predict")) {
             models = Stages.businessModels(config.config(), List.of());
+        }
+        if (config.config().models().pipelineStages().contains("publish")) {
+            publish = dev.lakeforge.publish.PublishSettings.from(config.config());
         }
     }
 
@@ -74,6 +79,10 @@ final class PipelineCommand extends JobCommand {
                 case "plan" -> {
                     System.out.printf("[%d/%d] plan: production plan from the demand forecast%n", n, stages.size());
                     Stages.plan(context, run);
+                }
+                case "publish" -> {
+                    System.out.printf("[%d/%d] publish: gold → catalog and serving database%n", n, stages.size());
+                    Stages.publish(context, run, publish, false);
                 }
                 default -> throw new IllegalStateException("unknown stage " + stage);
             }

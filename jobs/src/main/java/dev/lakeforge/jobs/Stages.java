@@ -97,4 +97,24 @@ final class Stages {
                 r.plantWeeksOverCapacity());
         return r;
     }
+
+    static dev.lakeforge.publish.PublishAction.Result publish(JobContext c, JobRun run, dev.lakeforge.publish.PublishSettings settings, boolean force) {
+        var serving = settings.serving();
+        System.out.printf(Locale.ROOT, "  publishing %d table(s)%s%s%n", settings.tables().size(),
+                settings.catalogEnabled() ? " to catalog database " + settings.catalogDatabase() : "",
+                settings.servingEnabled() ? (settings.catalogEnabled() ? " and" : "") + " to " + serving.url().replaceAll("(?i)(password=)[^&;]*", "$1********")
+                        + (serving.isSqlite() ? "" : " (schema " + serving.schema() + ")") : "");
+        var result = new dev.lakeforge.publish.PublishAction(c.lakehouse(), settings).run(run).force(force).runsTable(c.config().runs().table())
+                .onTableDone(p -> System.out.printf(Locale.ROOT, "  publish %-26s %-9s %,10d rows  from %s@v%d (%.1f s)%s%n", p.table(),
+                        p.status().name().toLowerCase(Locale.ROOT), p.rows(), p.source(), p.sourceVersion(), p.took().toMillis() / 1e3,
+                        p.message().isEmpty() ? "" : "  " + p.message()))
+                .execute();
+        for (var r : result.catalog()) {
+            if (r.created() || r.comments() > 0) {
+                System.out.printf(Locale.ROOT, "  catalog %-34s %s%s%n", r.name(), r.created() ? "registered" : "kept",
+                        r.comments() > 0 ? ", " + r.comments() + " comment(s) written" : "");
+            }
+        }
+        return result;
+    }
 }
