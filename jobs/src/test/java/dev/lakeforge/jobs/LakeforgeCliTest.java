@@ -81,11 +81,48 @@ class LakeforgeCliTest {
 
         CliRunner.Result order = CliRunner.run(t, "pipeline", "--set", "pipeline.stages=[refine, ingest]");
         assertThat(order.exitCode()).isEqualTo(2);
-        assertThat(order.err()).contains("lakeforge.pipeline.stages").contains("in the order [ingest, refine, marts, predict, plan]");
+        assertThat(order.err()).contains("lakeforge.pipeline.stages").contains("in the order [ingest, refine, marts, predict, plan, publish]");
 
         CliRunner.Result plan = CliRunner.run(t, "plan", "--run-date", "2024-07-03");
         assertThat(plan.exitCode()).isEqualTo(1);
         assertThat(plan.all()).contains("needs gold.demand_forecast, which does not exist yet");
+    }
+
+    @Test
+    void publishAndSqlFromTheCommandLine(TestLakehouse t) throws Exception {
+        String table = "cli_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+        t.spark().range(1, 6).selectExpr("id", "CAST(id * 1.5 AS DECIMAL(8,2)) AS amount").write().format("delta")
+                .save(t.lakehouse().path(TableName.of("gold", table)));
+        String conf = """
+                lakeforge.publish {
+                  catalog.database = "gold_%1$s"
+                  tables.%1$s { source = "gold.%1$s", description = "CLI test table", keys = [id], columns { id = "Row", amount = "Amount" } }
+                }
+                """.formatted(table);
+        CliRunner.Result published = CliRunner.runWithConf(t, conf, "publish");
+        assertThat(published.exitCode()).as(published.all()).isZero();
+        assertThat(published.out()).containsPattern("publish " + table + " +published +5 rows").contains("publish SUCCEEDED");
+        java.nio.file.Path db = java.nio.file.Path.of(t.loaded().config().lakehouse().root(), "serving", "lakeforge.db");
+        assertThat(db).exists();
+        CliRunner.Result again = CliRunner.runWithConf(t, conf, "publish");
+        assertThat(again.out()).containsPattern("publish " + table + " +unchanged +5 rows");
+        CliRunner.Result unknown = CliRunner.runWithConf(t, conf, "publish", "--table", "nope");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).contains("--table: expected names of published tables").contains(table);
+
+        CliRunner.Result csv = CliRunner.run(t, "sql", "SELECT id, amount FROM gold_" + table + "." + table + " WHERE id <= 2 ORDER BY id",
+                "--format", "csv");
+        assertThat(csv.exitCode()).as(csv.all()).isZero();
+        assertThat(csv.out()).contains("id,amount\n1,1.50\n2,3.00\n");
+        CliRunner.Result json = CliRunner.run(t, "sql", "SELECT COUNT(*) AS n FROM gold." + table, "--format", "json");
+        assertThat(json.out()).contains("{\"n\":5}");
+        CliRunner.Result limited = CliRunner.run(t, "sql", "SELECT id FROM gold." + table + " ORDER BY id", "--limit", "2");
+        assertThat(limited.out()).contains("(2 rows)");
+        assertThat(limited.err()).contains("more rows than --limit 2");
+        CliRunner.Result drop = CliRunner.run(t, "sql", "DROP TABLE gold." + table);
+        assertThat(drop.exitCode()).isEqualTo(2);
+        assertThat(drop.err()).contains("queries only");
+        assertThat(t.lakehouse().read(TableName.of("gold", table)).count()).isEqualTo(5);
     }
 
     @Test

@@ -11,8 +11,10 @@ import java.util.Optional;
  * @param password   writer password, only ever from an environment variable
  * @param schema     schema the tables go to (ignored by SQLite)
  * @param readerRole read-only role granted SELECT on the schema
+ * @param readerPassword the reader role's password when it should log in (environment only; empty: NOLOGIN)
  */
-public record ServingSettings(String url, String user, Optional<String> password, String schema, String readerRole) {
+public record ServingSettings(String url, String user, Optional<String> password, String schema, String readerRole,
+                              Optional<String> readerPassword) {
     static ServingSettings read(ConfigReader r) {
         String url = r.nonEmptyString("lakeforge.serving.url");
         if (!url.isBlank() && !url.startsWith("jdbc:")) {
@@ -25,7 +27,8 @@ public record ServingSettings(String url, String user, Optional<String> password
             }
         }
         return new ServingSettings(url, r.string("lakeforge.serving.user"), r.secret("lakeforge.serving.password"),
-                r.identifier("lakeforge.serving.schema"), r.identifier("lakeforge.serving.reader-role"));
+                r.identifier("lakeforge.serving.schema"), r.identifier("lakeforge.serving.reader-role"),
+                r.secret("lakeforge.serving.reader-password"));
     }
 
     public boolean isSqlite() {
@@ -35,6 +38,6 @@ public record ServingSettings(String url, String user, Optional<String> password
     @Override
     public String toString() {
         return "ServingSettings[url=" + url + ", user=" + user + ", password=" + (password.isPresent() ? Secrets.MASK : "unset")
-                + ", schema=" + schema + ", readerRole=" + readerRole + "]";
+                + ", schema=" + schema + ", readerRole=" + readerRole + ", readerPassword=" + (readerPassword.isPresent() ? Secrets.MASK : "unset") + "]";
     }
 }

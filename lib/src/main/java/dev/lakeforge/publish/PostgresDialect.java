@@ -40,9 +40,6 @@ import java.util.function.LongConsumer;
  * published schema and SELECT on its tables, nothing else.
  */
 final class PostgresDialect extends ServingDialect {
-    /** The reader role's password, when it should be able to log in (from the environment only). */
-    static final String READER_PASSWORD_ENV = "LAKEFORGE_BI_PASSWORD";
-
     PostgresDialect(ServingSettings s) {
         super(s);
     }
@@ -115,7 +112,7 @@ final class PostgresDialect extends ServingDialect {
             s.execute("CREATE SCHEMA IF NOT EXISTS " + stagingSchema());
             s.execute("REVOKE ALL ON SCHEMA " + stagingSchema() + " FROM PUBLIC");
             s.execute("REVOKE CREATE ON SCHEMA " + schema() + " FROM PUBLIC");
-            Optional<String> password = Optional.ofNullable(System.getenv(READER_PASSWORD_ENV)).filter(p -> !p.isEmpty());
+            Optional<String> password = settings.readerPassword();
             boolean exists;
             try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_roles WHERE rolname = ?")) {
                 ps.setString(1, settings.readerRole());
@@ -256,6 +253,17 @@ final class PostgresDialect extends ServingDialect {
             }
         }
         grantRead(c, published(table));
+    }
+
+    @Override
+    public void describe(Connection c, String staged, String description, java.util.Map<String, String> columns) throws SQLException {
+        // BI tools (Superset, Metabase, DBeaver) show these beside the tables and columns
+        try (Statement s = c.createStatement()) {
+            s.execute("COMMENT ON TABLE " + staged + " IS " + literal(description));
+            for (java.util.Map.Entry<String, String> e : columns.entrySet()) {
+                s.execute("COMMENT ON COLUMN " + staged + "." + quote(e.getKey()) + " IS " + literal(e.getValue()));
+            }
+        }
     }
 
     @Override

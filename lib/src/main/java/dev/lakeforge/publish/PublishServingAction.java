@@ -268,6 +268,7 @@ public final class PublishServingAction {
                         s.execute(dialect.createIndex(t.name(), generation, t.keys()));
                     }
                 }
+                dialect.describe(c, dialect.staging(t.name()), t.description(), t.columns());
                 swap(c, t, schema, version, sourceRun, expected, publishRun, hash, generation);
             } catch (SQLException | RuntimeException e) {
                 try {

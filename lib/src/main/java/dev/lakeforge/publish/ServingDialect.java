@@ -182,6 +182,10 @@ public abstract class ServingDialect {
         return "CREATE INDEX " + quote(name) + " ON " + staging(table) + " (" + String.join(", ", keys.stream().map(ServingDialect::quote).toList()) + ")";
     }
 
+    /** Writes the table and column descriptions into the database's own comments, where it has them (PostgreSQL). */
+    public void describe(Connection c, String staged, String description, java.util.Map<String, String> columns) throws SQLException {
+    }
+
     /** Replaces a view in one statement or two (inside the caller's transaction). */
     public abstract void replaceView(Connection c, String view, String sql) throws SQLException;
 

@@ -83,7 +83,9 @@ class SamplePipelineTest {
     @BeforeAll
     void buildLakehouse() throws IOException {
         String sources = Files.readString(PROJECT.resolve("conf/sources.conf"));
-        t = SparkExtension.newLakehouseWithConf(sources, "lakehouse.landing=" + SAMPLE);
+        String publish = Files.readString(PROJECT.resolve("conf/publish.conf"));
+        t = SparkExtension.newLakehouseWithConf(sources + "\n" + publish, "lakehouse.landing=" + SAMPLE,
+                "publish.catalog.database=gold_sample_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 8));
         catalog = SourceCatalog.from(t.loaded().config());
         lake = t.lakehouse();
         dirt = Files.readAllLines(SAMPLE.resolve("_dirt.csv")).stream().skip(1).map(l -> l.split(",", 6)).toList();
@@ -332,6 +334,38 @@ class SamplePipelineTest {
         var bought = lake.read(BuildMartsAction.INTERACTIONS).where(col("purchases").gt(0)).select("customer_id", "product_id");
         assertThat(recs.join(bought, new String[]{"customer_id", "product_id"}, "left_semi").count()).isZero();
         assertThat(recs.where(col("score").isNull().or(org.apache.spark.sql.functions.isnan(col("score")))).count()).isZero();
+    }
+
+    @Test
+    @Order(11)
+    void theShippedPublishConfigurationPublishesEveryGoldTableDescribed() throws Exception {
+        var settings = dev.lakeforge.publish.PublishSettings.from(t.loaded().config());
+        var result = new dev.lakeforge.publish.PublishAction(lake, settings).execute();
+        assertThat(result.serving()).hasSize(10).allSatisfy(p ->
+                assertThat(p.status()).as(p.table() + " " + p.message()).isEqualTo(dev.lakeforge.publish.PublishServingAction.Status.PUBLISHED));
+        try (var c = dev.lakeforge.publish.PublishServingAction.connect(settings.serving()); var st = c.createStatement()) {
+            for (var p : result.serving()) {
+                try (var rs = st.executeQuery("SELECT COUNT(*) FROM \"" + p.table() + "\"")) {
+                    rs.next();
+                    assertThat(rs.getLong(1)).as(p.table()).isEqualTo(lake.read(p.source()).count());
+                }
+            }
+            try (var rs = st.executeQuery("SELECT table_name, column_name FROM data_dictionary WHERE description = ''")) {
+                List<String> undocumented = new ArrayList<>();
+                while (rs.next()) {
+                    undocumented.add(rs.getString(1) + "." + rs.getString(2));
+                }
+                assertThat(undocumented).as("columns conf/publish.conf does not describe").isEmpty();
+            }
+            for (String view : List.of("published_tables", "customer_overview", "plan_shortfalls")) {
+                try (var rs = st.executeQuery("SELECT COUNT(*) FROM " + view)) {
+                    rs.next();
+                    assertThat(rs.getLong(1)).as(view).isPositive();
+                }
+            }
+        }
+        assertThat(t.spark().sql("SELECT COUNT(*) FROM " + settings.catalogDatabase() + ".sales_daily").first().getLong(0))
+                .isEqualTo(lake.read(BuildMartsAction.SALES_DAILY).count());
     }
 
     Map<String, Long> versions() {

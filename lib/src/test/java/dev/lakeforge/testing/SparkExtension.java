@@ -77,11 +77,28 @@ public final class SparkExtension implements BeforeAllCallback, ParameterResolve
         }
     }
 
+    /** As {@link #newLakehouseWithConf(String, String...)}, with these environment variables (secrets come only from there). */
+    public static TestLakehouse newLakehouseWithConf(String hocon, Map<String, String> env, String... settings) {
+        Shared s = shared;
+        try {
+            Path root = Files.createTempDirectory(s.base, "lake");
+            Path conf = root.resolve("application.conf");
+            Files.writeString(conf, hocon);
+            return new TestLakehouse(s.spark, root, loadConfig(root, s.base, conf, env, settings));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static LoadedConfig loadConfig(Path root, Path base, String... settings) {
         return loadConfig(root, base, null, settings);
     }
 
     static LoadedConfig loadConfig(Path root, Path base, Path confFile, String... settings) {
+        return loadConfig(root, base, confFile, Map.of(), settings);
+    }
+
+    static LoadedConfig loadConfig(Path root, Path base, Path confFile, Map<String, String> env, String... settings) {
         List<String> sets = new ArrayList<>(List.of(
                 "lakehouse.root=" + root,
                 "lakehouse.landing=" + root.resolve("landing"),
@@ -92,7 +109,7 @@ public final class SparkExtension implements BeforeAllCallback, ParameterResolve
                 "serving.url=jdbc:sqlite:" + root.resolve("serving/lakeforge.db"),
                 "retry.initial-backoff=20ms"));
         sets.addAll(List.of(settings));
-        ConfigLoader loader = ConfigLoader.create().home(base).envVars(Map.of()).systemProperties(new java.util.Properties())
+        ConfigLoader loader = ConfigLoader.create().home(base).envVars(env).systemProperties(new java.util.Properties())
                 .overrides(sets);
         if (confFile != null) {
             loader.confFile(confFile);
