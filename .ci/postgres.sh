@@ -5,8 +5,9 @@
 #                           postgres user: initdb refuses root), starts it on 127.0.0.1 and prints the variables to export
 #   .ci/postgres.sh stop    stops it and removes the data
 #
-# It creates a database `lakeforge` owned by the writer account `lakeforge_writer` (password from
-# LAKEFORGE_SERVING_PASSWORD, random when unset). The variables go to target/postgres.env.
+# It creates the databases `lakeforge` (serving) and `lakeforge_metastore` (a Hive metastore), owned by the writer
+# account `lakeforge_writer` (password from LAKEFORGE_SERVING_PASSWORD, random when unset). The variables go to
+# target/postgres.env.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD/target/postgres"
@@ -50,11 +51,13 @@ case "${1:-}" in
     pw="${LAKEFORGE_SERVING_PASSWORD:-$(head -c 18 /dev/urandom | base64 | tr -dc A-Za-z0-9)}"
     as_postgres "$bin/psql" -q -h "$data" -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 \
       -c "CREATE ROLE lakeforge_writer LOGIN PASSWORD '$pw' CREATEROLE" \
-      -c "CREATE DATABASE lakeforge OWNER lakeforge_writer"
+      -c "CREATE DATABASE lakeforge OWNER lakeforge_writer" \
+      -c "CREATE DATABASE lakeforge_metastore OWNER lakeforge_writer"
     cat > "$envfile" <<EOF
 export LAKEFORGE_TEST_PG_URL=jdbc:postgresql://127.0.0.1:$port/lakeforge
 export LAKEFORGE_TEST_PG_USER=lakeforge_writer
 export LAKEFORGE_TEST_PG_PASSWORD=$pw
+export LAKEFORGE_TEST_PG_METASTORE_URL=jdbc:postgresql://127.0.0.1:$port/lakeforge_metastore
 EOF
     echo "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port, data $data; variables in $envfile"
     ;;
