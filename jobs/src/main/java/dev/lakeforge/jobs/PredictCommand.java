@@ -16,6 +16,10 @@ final class PredictCommand extends JobCommand {
     @Option(names = "--model", split = ",", paramLabel = "NAME", description = "Only these business models (by spec name).")
     List<String> only = new ArrayList<>();
 
+    @Option(names = "--apply-only", description = "Apply the registered champions without training (daily scoring); a model without a"
+            + " champion is trained once. Forecasts are left out (their weekly retrain makes them).")
+    boolean applyOnly;
+
     private List<BusinessModel> models;
 
     @Override
@@ -39,6 +43,6 @@ final class PredictCommand extends JobCommand {
 
     @Override
     protected void run(JobContext context, JobRun run) {
-        Stages.predict(context, run, models);
+        Stages.predict(context, run, models, applyOnly);
     }
 }

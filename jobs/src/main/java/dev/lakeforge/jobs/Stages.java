@@ -74,8 +74,17 @@ final class Stages {
     }
 
     static List<dev.lakeforge.ml.TrainAndApplyModelsAction.Outcome> predict(JobContext c, JobRun run, List<dev.lakeforge.ml.BusinessModel> models) {
+        return predict(c, run, models, false);
+    }
+
+    static List<dev.lakeforge.ml.TrainAndApplyModelsAction.Outcome> predict(JobContext c, JobRun run, List<dev.lakeforge.ml.BusinessModel> models,
+                                                                           boolean applyOnly) {
+        if (applyOnly) {
+            models.stream().filter(b -> b.job() == dev.lakeforge.ml.BusinessModel.Job.FORECAST).forEach(b -> System.out.printf(Locale.ROOT,
+                    "  model  %-24s not applied: forecasts are made when it is trained (predict without --apply-only)%n", b.spec().name()));
+        }
         return new dev.lakeforge.ml.TrainAndApplyModelsAction(c.lakehouse()).models(models).runDate(c.runDate()).run(run)
-                .runsTable(c.config().runs().table())
+                .runsTable(c.config().runs().table()).applyOnly(applyOnly)
                 .onModelDone(o -> {
                     var t = o.trained();
                     String metric = t.model().primaryMetric();

@@ -126,6 +126,50 @@ class LakeforgeCliTest {
     }
 
     @Test
+    void qualityGateExitsOneWhenTheRunDateIsNotGoodEnough(TestLakehouse t) {
+        java.time.LocalDate day = java.time.LocalDate.of(2024, 7, 2);
+        CliRunner.Result nothing = CliRunner.run(t, "quality-gate", "--run-date", day.toString());
+        assertThat(nothing.exitCode()).isEqualTo(1);
+        assertThat(nothing.out()).contains("no quality results for run date 2024-07-02");
+        new dev.lakeforge.quality.QualityResults(t.lakehouse()).append("r1", day, List.of(new dev.lakeforge.quality.QualityResults.Result(
+                "silver.orders", "required:id", "required", "quarantine", false, 8, 100, null)), null, 0);
+        CliRunner.Result failed = CliRunner.run(t, "quality-gate", "--run-date", day.toString());
+        assertThat(failed.exitCode()).as(failed.all()).isEqualTo(1);
+        assertThat(failed.out()).contains("FAILED silver.orders").contains("refused 8 of 100 rows (8.0% > 5.0%)");
+        CliRunner.Result passed = CliRunner.run(t, "quality-gate", "--run-date", day.toString(), "--max-failed-share", "0.1");
+        assertThat(passed.exitCode()).as(passed.all()).isZero();
+        assertThat(passed.out()).contains("quality gate passed for 2024-07-02");
+        assertThat(CliRunner.run(t, "quality-gate", "--max-failed-share", "2").exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    void cliSpecDescribesEveryCommandAndOption() throws Exception {
+        CliRunner.Result r = CliRunner.raw(cl -> { }, "cli-spec");
+        assertThat(r.exitCode()).isZero();
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+        var commands = json.get("commands");
+        assertThat(commands.has("pipeline")).isTrue();
+        assertThat(commands.has("help")).isFalse();
+        java.util.function.BiFunction<String, String, com.fasterxml.jackson.databind.JsonNode> option = (c, name) -> {
+            for (var o : commands.get(c).get("options")) {
+                for (var n : o.get("names")) {
+                    if (n.asText().equals(name)) {
+                        return o;
+                    }
+                }
+            }
+            return null;
+        };
+        assertThat(option.apply("predict", "--apply-only").get("takes_value").asBoolean()).isFalse();
+        assertThat(option.apply("quality-gate", "--max-failed-share").get("takes_value").asBoolean()).isTrue();
+        assertThat(option.apply("ingest", "--run-date")).as("global options on every command").isNotNull();
+        assertThat(option.apply("show", "--table").get("required").asBoolean()).isTrue();
+        assertThat(option.apply("sql", "--format").get("choices").toString()).isEqualTo("[\"table\",\"csv\",\"json\"]");
+        assertThat(commands.get("sql").get("positional").get("min").asInt()).isEqualTo(1);
+        assertThat(commands.get("ingest").get("positional").get("max").asInt()).isZero();
+    }
+
+    @Test
     void configPrintsValuesWithOrigins(TestLakehouse t) {
         CliRunner.Result r = CliRunner.run(t, "config", "--set", "spark.app-name=cli-test");
         assertThat(r.exitCode()).isZero();

@@ -31,6 +31,8 @@ public final class TrainAndApplyModelsAction {
     private String runsTable = "ops.job_runs";
     private Consumer<Outcome> onModelDone = o -> { };
 
+    private boolean applyOnly;
+
     public TrainAndApplyModelsAction(Lakehouse lakehouse) {
         this.lakehouse = lakehouse;
     }
@@ -68,9 +70,22 @@ public final class TrainAndApplyModelsAction {
                           Map<String, Double> figures) {
     }
 
+    /**
+     * Apply the registered champions without training (a daily scoring run; a model without a champion yet is trained
+     * once). Forecasts are left out: their intervals come from the backtest, which trains — the weekly retrain makes them.
+     */
+    public TrainAndApplyModelsAction applyOnly(boolean applyOnly) {
+        this.applyOnly = applyOnly;
+        return this;
+    }
+
     public List<Outcome> execute() {
         List<Outcome> out = new ArrayList<>();
         for (BusinessModel b : models) {
+            if (applyOnly && b.job() == BusinessModel.Job.FORECAST) {
+                LOG.info("Model {}: not applied (apply-only: forecasts are made when the model is trained)", b.spec().name());
+                continue;
+            }
             long t0 = System.nanoTime();
             Outcome o = switch (b.job()) {
                 case FORECAST -> forecast(b);
@@ -88,6 +103,14 @@ public final class TrainAndApplyModelsAction {
     }
 
     private TrainResult train(BusinessModel b) {
+        if (applyOnly) {
+            java.util.Optional<RegisteredModel> champion = new ModelRegistry(lakehouse).find(b.spec().name(), ModelRegistry.CHAMPION);
+            if (champion.isPresent()) {
+                RegisteredModel m = champion.get();
+                return new TrainResult(m, m.metrics(), m.baseline(), Map.of(), Map.of(), Map.of(), 0, 0);
+            }
+            LOG.info("Model {}: no champion yet, training it once", b.spec().name());
+        }
         return new TrainModelAction(lakehouse).spec(b.spec()).runsTable(runsTable).run(run).execute();
     }
 

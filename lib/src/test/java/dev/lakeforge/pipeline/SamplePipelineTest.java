@@ -368,6 +368,28 @@ class SamplePipelineTest {
                 .isEqualTo(lake.read(BuildMartsAction.SALES_DAILY).count());
     }
 
+    @Test
+    @Order(12)
+    void applyOnlyScoresWithTheChampionWithoutTraining() {
+        BusinessModel churn = BusinessModel.read(PROJECT.resolve("conf/models/churn.conf"));
+        BusinessModel forecast = BusinessModel.read(PROJECT.resolve("conf/models/demand-forecast.conf"));
+        long registered = lake.read(TableName.parse("ops.model_registry")).count();
+        long forecastVersion = lake.version(TableName.parse("gold.demand_forecast")).orElseThrow();
+        List<TrainAndApplyModelsAction.Outcome> out = new ArrayList<>();
+        RunRecord r = new JobRunner(lake, t.loaded()).out(new PrintStream(new ByteArrayOutputStream())).run("predict", LAST_BATCH,
+                run -> out.addAll(new TrainAndApplyModelsAction(lake).models(List.of(forecast, churn)).applyOnly(true).runDate(LAST_BATCH)
+                        .run(run).execute()));
+        assertThat(r.succeeded()).as(r.errorMessage()).isTrue();
+        assertThat(out).singleElement().satisfies(o -> {
+            assertThat(o.model().spec().name()).isEqualTo("churn");
+            assertThat(o.applied().alias()).isEqualTo("champion");
+            assertThat(o.trained().model().version()).isEqualTo(o.applied().version());
+        });
+        assertThat(lake.read(TableName.parse("ops.model_registry")).count()).as("nothing trained or registered").isEqualTo(registered);
+        assertThat(lake.version(TableName.parse("gold.demand_forecast")).orElseThrow()).as("forecast left alone").isEqualTo(forecastVersion);
+        assertThat(lake.read(TableName.parse("gold.churn_scores")).count()).isPositive();
+    }
+
     Map<String, Long> versions() {
         Map<String, Long> out = new HashMap<>();
         for (TableName table : dev.lakeforge.maintenance.MaintainAction.allTables(lake)) {
