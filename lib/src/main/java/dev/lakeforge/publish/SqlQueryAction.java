@@ -75,6 +75,16 @@ public final class SqlQueryAction {
                     + kind + ". Tables change through the jobs (ingest, refine, marts, …), never through ad-hoc SQL.");
         }
         List<String> registered = new ArrayList<>();
+        // lakehouse tables the text names (DESCRIBE HISTORY, VERSION AS OF and friends need them in the catalog up front)
+        Matcher named = MISSING.matcher(sql);
+        while (named.find()) {
+            TableName t = tableName(named.group(1), named.group(2));
+            if (t != null && !registered.contains(t.toString()) && lakehouse.exists(t)
+                    && !lakehouse.spark().catalog().tableExists(t.layer(), t.table())) {
+                register(t);
+                registered.add(t.toString());
+            }
+        }
         for (int attempt = 0; ; attempt++) {
             try {
                 Dataset<Row> df = lakehouse.spark().sql(sql);
@@ -125,8 +135,12 @@ public final class SqlQueryAction {
         if (!m.matches()) {
             return null;
         }
+        return tableName(m.group(1), m.group(2));
+    }
+
+    private static TableName tableName(String layer, String table) {
         try {
-            return TableName.of(m.group(1).toLowerCase(Locale.ROOT), m.group(2).toLowerCase(Locale.ROOT));
+            return TableName.of(layer.toLowerCase(Locale.ROOT), table.toLowerCase(Locale.ROOT));
         } catch (IllegalArgumentException bad) {
             return null;
         }
