@@ -26,7 +26,9 @@ final class QualityGateCommand extends JobCommand {
 
     @Override
     protected void validate(dev.lakeforge.config.LoadedConfig config) {
-        if (!(maxFailedShare >= 0 && maxFailedShare <= 1)) {
+        try {
+            QualityGateAction.checkShare(maxFailedShare);  // before Spark starts
+        } catch (IllegalArgumentException e) {
             throw new dev.lakeforge.config.ConfigurationException("--max-failed-share", String.valueOf(maxFailedShare), "a share from 0 to 1");
         }
     }

@@ -41,8 +41,10 @@ final class SqlCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (limit < 1 || limit > SqlQueryAction.MAX_LIMIT) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--limit " + limit + ": expected 1 to " + SqlQueryAction.MAX_LIMIT);
+        try {
+            SqlQueryAction.checkLimit(limit);  // before Spark starts
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--" + e.getMessage());
         }
         if (sql == null || sql.isBlank()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "no SQL given");

@@ -111,7 +111,7 @@ final class Stages {
         var serving = settings.serving();
         System.out.printf(Locale.ROOT, "  publishing %d table(s)%s%s%n", settings.tables().size(),
                 settings.catalogEnabled() ? " to catalog database " + settings.catalogDatabase() : "",
-                settings.servingEnabled() ? (settings.catalogEnabled() ? " and" : "") + " to " + serving.url().replaceAll("(?i)(password=)[^&;]*", "$1********")
+                settings.servingEnabled() ? (settings.catalogEnabled() ? " and" : "") + " to " + serving.redactedUrl()
                         + (serving.isSqlite() ? "" : " (schema " + serving.schema() + ")") : "");
         var result = new dev.lakeforge.publish.PublishAction(c.lakehouse(), settings).run(run).force(force).runsTable(c.config().runs().table())
                 .onTableDone(p -> System.out.printf(Locale.ROOT, "  publish %-26s %-9s %,10d rows  from %s@v%d (%.1f s)%s%n", p.table(),

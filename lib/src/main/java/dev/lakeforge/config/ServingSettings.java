@@ -35,6 +35,11 @@ public record ServingSettings(String url, String user, Optional<String> password
         return url.startsWith("jdbc:sqlite:");
     }
 
+    /** The URL as logs and messages may show it: a password inside it masked. */
+    public String redactedUrl() {
+        return url.replaceAll("(?i)(password=)[^&;]*", "$1" + Secrets.MASK);
+    }
+
     @Override
     public String toString() {
         return "ServingSettings[url=" + url + ", user=" + user + ", password=" + (password.isPresent() ? Secrets.MASK : "unset")

@@ -2,17 +2,8 @@ package dev.lakeforge.publish;
 
 import dev.lakeforge.config.ServingSettings;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.BinaryType;
-import org.apache.spark.sql.types.BooleanType;
-import org.apache.spark.sql.types.ByteType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DateType;
-import org.apache.spark.sql.types.DecimalType;
-import org.apache.spark.sql.types.DoubleType;
-import org.apache.spark.sql.types.FloatType;
-import org.apache.spark.sql.types.IntegerType;
-import org.apache.spark.sql.types.LongType;
-import org.apache.spark.sql.types.ShortType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.types.TimestampNTZType;
@@ -68,33 +59,9 @@ final class PostgresDialect extends ServingDialect {
     }
 
     @Override
-    public String sqlType(DataType t) {
-        if (t instanceof IntegerType) {
-            return "integer";
-        } else if (t instanceof ShortType || t instanceof ByteType) {
-            return "smallint";
-        } else if (t instanceof LongType) {
-            return "bigint";
-        } else if (t instanceof DoubleType) {
-            return "double precision";
-        } else if (t instanceof FloatType) {
-            return "real";
-        } else if (t instanceof DecimalType d) {
-            return "numeric(" + d.precision() + "," + d.scale() + ")";
-        } else if (t instanceof DateType) {
-            return "date";
-        } else if (t instanceof TimestampType) {
-            return "timestamptz";
-        } else if (t instanceof TimestampNTZType) {
-            return "timestamp";
-        } else if (t instanceof BooleanType) {
-            return "boolean";
-        } else if (t instanceof BinaryType) {
-            return "bytea";
-        } else if (isComplex(t)) {
-            return "jsonb";
-        }
-        return "text";
+    protected TypeNames typeNames() {
+        return new TypeNames("integer", "smallint", "bigint", "double precision", "real", "numeric(%d,%d)", "date", "timestamptz",
+                "timestamp", "boolean", "bytea", "jsonb", "text");
     }
 
     @Override

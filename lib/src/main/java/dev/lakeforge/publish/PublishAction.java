@@ -66,9 +66,9 @@ public final class PublishAction {
         Map<String, Long> versions = new LinkedHashMap<>();
         if (settings.catalogEnabled()) {
             catalog = new RegisterCatalogAction(lakehouse, settings).run(run).execute();
-            for (int i = 0; i < catalog.size(); i++) {
-                if (!catalog.get(i).skipped()) {
-                    versions.put(settings.tables().get(i).source().toString(), catalog.get(i).version());
+            for (RegisterCatalogAction.Registration r : catalog) {
+                if (!r.skipped()) {
+                    versions.put(r.source().toString(), r.version());
                 }
             }
         }

@@ -179,13 +179,9 @@ public final class PublishServingAction {
             }
             replaceViews(c);
         } catch (SQLException e) {
-            throw new PublishException("serving database " + redactedUrl() + ": " + e.getMessage(), e);
+            throw new PublishException("serving database " + settings.serving().redactedUrl() + ": " + e.getMessage(), e);
         }
         return out;
-    }
-
-    private String redactedUrl() {
-        return settings.serving().url().replaceAll("(?i)(password=)[^&;]*", "$1********");
     }
 
     private void ensureDictionary(Connection c) throws SQLException {

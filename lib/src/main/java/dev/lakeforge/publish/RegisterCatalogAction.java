@@ -2,6 +2,7 @@ package dev.lakeforge.publish;
 
 import dev.lakeforge.lake.ConflictRetry;
 import dev.lakeforge.lake.Lakehouse;
+import dev.lakeforge.lake.TableName;
 import dev.lakeforge.runs.JobRun;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -32,7 +33,8 @@ public final class RegisterCatalogAction {
      * @param comments comments written now (0: they were up to date)
      * @param version  the Delta version after registration
      */
-    public record Registration(String name, String location, boolean created, int comments, long version, boolean skipped, String message) {
+    public record Registration(String name, TableName source, String location, boolean created, int comments, long version, boolean skipped,
+                               String message) {
     }
 
     private final Lakehouse lakehouse;
@@ -58,7 +60,7 @@ public final class RegisterCatalogAction {
             String name = db + "." + t.name();
             if (!lakehouse.exists(t.source())) {
                 if (t.optional()) {
-                    out.add(new Registration(name, null, false, 0, -1, true, "source table " + t.source() + " does not exist"));
+                    out.add(new Registration(name, t.source(), null, false, 0, -1, true, "source table " + t.source() + " does not exist"));
                     continue;
                 }
                 throw new PublishException("source table " + t.source() + " of " + name + " does not exist (has its job run?)");
@@ -121,7 +123,7 @@ public final class RegisterCatalogAction {
             run.count("catalog_comments", comments);
         }
         long version = lakehouse.version(t.source()).orElse(-1);
-        return new Registration(name, location, created, comments, version, false, "");
+        return new Registration(name, t.source(), location, created, comments, version, false, "");
     }
 
     private void sqlWithRetry(String what, String sql) {

@@ -73,8 +73,46 @@ public abstract class ServingDialect {
     /** Where a table is loaded before it is swapped in; never visible to the reader role. */
     public abstract String staging(String table);
 
+    /**
+     * The database's names for the Spark types ({@code decimal} takes precision and scale as {@code %d}); complex types
+     * (arrays, maps, structs) travel as JSON text.
+     */
+    protected record TypeNames(String integer, String smallint, String bigint, String doubleType, String real, String decimal,
+                               String date, String timestamp, String timestampNtz, String bool, String binary, String json, String text) {
+    }
+
+    protected abstract TypeNames typeNames();
+
     /** SQL type of a Spark type. */
-    public abstract String sqlType(DataType t);
+    public final String sqlType(DataType t) {
+        TypeNames n = typeNames();
+        if (t instanceof IntegerType) {
+            return n.integer();
+        } else if (t instanceof ShortType || t instanceof ByteType) {
+            return n.smallint();
+        } else if (t instanceof LongType) {
+            return n.bigint();
+        } else if (t instanceof DoubleType) {
+            return n.doubleType();
+        } else if (t instanceof FloatType) {
+            return n.real();
+        } else if (t instanceof DecimalType d) {
+            return String.format(java.util.Locale.ROOT, n.decimal(), d.precision(), d.scale());
+        } else if (t instanceof DateType) {
+            return n.date();
+        } else if (t instanceof TimestampType) {
+            return n.timestamp();
+        } else if (t instanceof TimestampNTZType) {
+            return n.timestampNtz();
+        } else if (t instanceof BooleanType) {
+            return n.bool();
+        } else if (t instanceof BinaryType) {
+            return n.binary();
+        } else if (isComplex(t)) {
+            return n.json();
+        }
+        return n.text();
+    }
 
     /** Schemas, the dictionary table, the reader role and its grants; idempotent. */
     public abstract void prepare(Connection c) throws SQLException;
@@ -208,9 +246,13 @@ public abstract class ServingDialect {
 
     // ------------------------------------------------------------------ SQLite
 
-    /** SQLite: one file, WAL journal (readers never block on the publisher), staging tables beside the published ones. */
-    static final class SqliteDialect extends ServingDialect {
-        private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS", Locale.ROOT).withZone(ZoneOffset.UTC);
+    /**
+     * SQLite: one file, WAL journal (readers never block on the publisher), no schemas: staging tables beside the
+     * published ones; swap and views as in {@link GenericDialect}.
+     */
+    static final class SqliteDialect extends GenericDialect {
+        private static final DateTimeFormatter LOCAL_TS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS", Locale.ROOT);
+        private static final DateTimeFormatter TS = LOCAL_TS.withZone(ZoneOffset.UTC);
 
         SqliteDialect(ServingSettings s) {
             super(s);
@@ -237,29 +279,9 @@ public abstract class ServingDialect {
         }
 
         @Override
-        public String sqlType(DataType t) {
-            if (t instanceof IntegerType || t instanceof ShortType || t instanceof ByteType) {
-                return "INTEGER";
-            } else if (t instanceof LongType) {
-                return "BIGINT";
-            } else if (t instanceof DoubleType) {
-                return "DOUBLE";
-            } else if (t instanceof FloatType) {
-                return "REAL";
-            } else if (t instanceof DecimalType d) {
-                return "DECIMAL(" + d.precision() + "," + d.scale() + ")";
-            } else if (t instanceof DateType) {
-                return "DATE";
-            } else if (t instanceof TimestampType || t instanceof TimestampNTZType) {
-                return "TIMESTAMP";
-            } else if (t instanceof BooleanType) {
-                return "BOOLEAN";
-            } else if (t instanceof BinaryType) {
-                return "BLOB";
-            } else if (isComplex(t)) {
-                return "JSON";
-            }
-            return "TEXT";
+        protected TypeNames typeNames() {
+            return new TypeNames("INTEGER", "INTEGER", "BIGINT", "DOUBLE", "REAL", "DECIMAL(%d,%d)", "DATE", "TIMESTAMP", "TIMESTAMP",
+                    "BOOLEAN", "BLOB", "JSON", "TEXT");
         }
 
         @Override
@@ -268,11 +290,6 @@ public abstract class ServingDialect {
                 s.execute("PRAGMA journal_mode=WAL");
                 s.execute("PRAGMA busy_timeout=60000");
             }
-        }
-
-        @Override
-        public boolean hasRoles() {
-            return false;
         }
 
         @Override
@@ -285,7 +302,7 @@ public abstract class ServingDialect {
             } else if (t instanceof TimestampType) {
                 ps.setString(i, TS.format(instant(v)));
             } else if (t instanceof TimestampNTZType) {
-                ps.setString(i, localDateTime(v).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS", Locale.ROOT)));
+                ps.setString(i, localDateTime(v).format(LOCAL_TS));
             } else if (t instanceof BooleanType) {
                 ps.setInt(i, ((Boolean) v) ? 1 : 0);
             } else if (t instanceof DecimalType) {
@@ -301,17 +318,8 @@ public abstract class ServingDialect {
                 // SQLite ≥ 3.26 rewrites views on a renamed table and refuses to rename while a view names a missing one;
                 // the legacy behaviour keeps views bound by name, so they see the new table once it has the old name
                 s.execute("PRAGMA legacy_alter_table=ON");
-                s.execute("DROP TABLE IF EXISTS " + published(table));
-                s.execute("ALTER TABLE " + staging(table) + " RENAME TO " + published(table));
             }
-        }
-
-        @Override
-        public void replaceView(Connection c, String view, String sql) throws SQLException {
-            try (Statement s = c.createStatement()) {
-                s.execute("DROP VIEW IF EXISTS " + quote(view));
-                s.execute("CREATE VIEW " + quote(view) + " AS " + sql);
-            }
+            super.swap(c, table, generation);
         }
     }
 
@@ -339,29 +347,9 @@ public abstract class ServingDialect {
         }
 
         @Override
-        public String sqlType(DataType t) {
-            if (t instanceof IntegerType || t instanceof ShortType || t instanceof ByteType) {
-                return "INTEGER";
-            } else if (t instanceof LongType) {
-                return "BIGINT";
-            } else if (t instanceof DoubleType) {
-                return "DOUBLE PRECISION";
-            } else if (t instanceof FloatType) {
-                return "REAL";
-            } else if (t instanceof DecimalType d) {
-                return "DECIMAL(" + d.precision() + "," + d.scale() + ")";
-            } else if (t instanceof DateType) {
-                return "DATE";
-            } else if (t instanceof TimestampType) {
-                return "TIMESTAMP WITH TIME ZONE";
-            } else if (t instanceof TimestampNTZType) {
-                return "TIMESTAMP";
-            } else if (t instanceof BooleanType) {
-                return "BOOLEAN";
-            } else if (t instanceof BinaryType) {
-                return "BLOB";
-            }
-            return "VARCHAR(65535)";
+        protected TypeNames typeNames() {
+            return new TypeNames("INTEGER", "INTEGER", "BIGINT", "DOUBLE PRECISION", "REAL", "DECIMAL(%d,%d)", "DATE",
+                    "TIMESTAMP WITH TIME ZONE", "TIMESTAMP", "BOOLEAN", "BLOB", "VARCHAR(65535)", "VARCHAR(65535)");
         }
 
         @Override
@@ -387,8 +375,8 @@ public abstract class ServingDialect {
         @Override
         public void replaceView(Connection c, String view, String sql) throws SQLException {
             try (Statement s = c.createStatement()) {
-                s.execute("DROP VIEW IF EXISTS " + quote(settings.schema()) + "." + quote(view));
-                s.execute("CREATE VIEW " + quote(settings.schema()) + "." + quote(view) + " AS " + sql);
+                s.execute("DROP VIEW IF EXISTS " + published(view));
+                s.execute("CREATE VIEW " + published(view) + " AS " + sql);
             }
         }
     }

@@ -52,11 +52,16 @@ public final class SqlQueryAction {
     }
 
     public SqlQueryAction limit(int limit) {
+        this.limit = checkLimit(limit);
+        return this;
+    }
+
+    /** The limit if it is one {@link #limit} takes (1 to {@link #MAX_LIMIT}), else IllegalArgumentException saying so. */
+    public static int checkLimit(int limit) {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new IllegalArgumentException("limit " + limit + ": expected 1 to " + MAX_LIMIT);
         }
-        this.limit = limit;
-        return this;
+        return limit;
     }
 
     public Result execute() {

@@ -61,11 +61,16 @@ public final class QualityGateAction {
 
     /** The most a quarantine or fail check may refuse of its rows (0–1, default 0.05). */
     public QualityGateAction maxFailedShare(double share) {
+        this.maxFailedShare = checkShare(share);
+        return this;
+    }
+
+    /** The share if {@link #maxFailedShare} takes it (0 to 1), else IllegalArgumentException saying so. */
+    public static double checkShare(double share) {
         if (!(share >= 0 && share <= 1)) {
             throw new IllegalArgumentException("max failed share " + share + ": expected a share from 0 to 1, e.g. 0.05");
         }
-        this.maxFailedShare = share;
-        return this;
+        return share;
     }
 
     public Verdict execute() {
