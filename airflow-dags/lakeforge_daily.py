@@ -28,4 +28,6 @@ with lakeforge_dag(
     publish = lakeforge_task("publish", "publish", timeout=timedelta(hours=1),
                              secrets=("lakeforge_serving", "lakeforge_bi", "lakeforge_metastore"))
 
-    ingest >> refine >> quality_gate >> features >> score >> publish
+    docs = lakeforge_task("docs", "docs", timeout=timedelta(minutes=30))  # the data docs site (lakeforge.docs.out)
+
+    ingest >> refine >> quality_gate >> features >> score >> publish >> docs

@@ -24,4 +24,6 @@ with lakeforge_dag(
     publish = lakeforge_task("publish", "publish", timeout=timedelta(hours=1),
                              secrets=("lakeforge_serving", "lakeforge_bi", "lakeforge_metastore"))
 
-    retrain >> plan >> publish
+    docs = lakeforge_task("docs", "docs", timeout=timedelta(minutes=30))  # the data docs site, with the new models
+
+    retrain >> plan >> publish >> docs

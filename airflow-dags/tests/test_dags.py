@@ -12,14 +12,14 @@ from dagcheck import command_line_problems, dag_files, load_dags, topological_or
 
 EXPECTED = {
     "lakeforge_daily": {
-        "order": ["ingest", "refine", "quality_gate", "features", "score", "publish"],
+        "order": ["ingest", "refine", "quality_gate", "features", "score", "publish", "docs"],
         "commands": {"ingest": "ingest", "refine": "refine", "quality_gate": "quality-gate", "features": "marts", "score": "predict",
-                     "publish": "publish"},
+                     "publish": "publish", "docs": "docs"},
         "schedule": "0 5 * * *", "catchup": True,
     },
     "lakeforge_weekly_retrain": {
-        "order": ["retrain_and_score", "plan", "publish"],
-        "commands": {"retrain_and_score": "predict", "plan": "plan", "publish": "publish"},
+        "order": ["retrain_and_score", "plan", "publish", "docs"],
+        "commands": {"retrain_and_score": "predict", "plan": "plan", "publish": "publish", "docs": "docs"},
         "schedule": "0 8 * * 0", "catchup": False,
     },
     "lakeforge_maintenance": {
@@ -144,7 +144,7 @@ def test_a_missing_or_reordered_task_is_caught():
             x >> y
     assert any("missing tasks ['quality_gate']" in p for p in structure_problems(dag, expected))
     with airflow.DAG(dag_id="lakeforge_daily", schedule="0 5 * * *", catchup=True) as dag2:
-        order = ["ingest", "quality_gate", "refine", "features", "score", "publish"]
+        order = ["ingest", "quality_gate", "refine", "features", "score", "publish", "docs"]
         tasks = [SparkSubmitOperator(task_id=t, application_args=[expected["commands"][t]]) for t in order]
         for x, y in zip(tasks, tasks[1:]):
             x >> y

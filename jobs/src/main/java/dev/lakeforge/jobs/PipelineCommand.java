@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Locale;
 
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
-        description = "Run the stages in order for the run date — ingest, refine, marts, predict (business models), plan, publish (lakeforge.pipeline.stages) — with progress per stage and a final summary."
+        description = "Run the stages in order for the run date — ingest, refine, marts, predict (business models), plan, publish, docs (lakeforge.pipeline.stages) — with progress per stage and a final summary."
                 + " On the embedded default it reads the bundled sample in data/sample and ends with the SQLite file lakehouse/serving/lakeforge.db"
                 + " ready for a BI tool.")
 final class PipelineCommand extends JobCommand {
@@ -30,6 +30,7 @@ final class PipelineCommand extends JobCommand {
 
     private List<dev.lakeforge.ml.BusinessModel> models = List.of();
     private dev.lakeforge.publish.PublishSettings publish;
+    private dev.lakeforge.docs.DocsSettings docs;
 
     @Override
     protected void validate(dev.lakeforge.config.LoadedConfig config) {
@@ -42,6 +43,9 @@ final class PipelineCommand extends JobCommand {
         }
         if (config.config().models().pipelineStages().contains("publish")) {
             publish = dev.lakeforge.publish.PublishSettings.from(config.config());
+        }
+        if (config.config().models().pipelineStages().contains("docs")) {
+            docs = dev.lakeforge.docs.DocsSettings.from(config.config());
         }
     }
 
@@ -83,6 +87,14 @@ final class PipelineCommand extends JobCommand {
                 case "publish" -> {
                     System.out.printf("[%d/%d] publish: gold → catalog and serving database%n", n, stages.size());
                     Stages.publish(context, run, publish, false);
+                }
+                case "docs" -> {
+                    System.out.printf("[%d/%d] docs: the data docs site%n", n, stages.size());
+                    if (docs.hasOut()) {
+                        Stages.docs(context, run, docs);
+                    } else {
+                        System.out.printf("  docs   left out: the lakehouse root %s is not a local folder; set lakeforge.docs.out%n", docs.root());
+                    }
                 }
                 default -> throw new IllegalStateException("unknown stage " + stage);
             }

@@ -49,7 +49,9 @@ final class Stages {
     }
 
     static List<MartResult> marts(JobContext c, JobRun run) {
-        List<MartResult> results = new BuildMartsAction(c.lakehouse()).runDate(c.runDate()).run(run).execute();
+        List<MartResult> results = new BuildMartsAction(c.lakehouse()).runDate(c.runDate()).run(run)
+                .runRecords(new dev.lakeforge.runs.RunRecordStore(c.lakehouse(), dev.lakeforge.lake.TableName.parse(c.config().runs().table())))
+                .execute();
         for (MartResult m : results) {
             System.out.printf(Locale.ROOT, "  gold   %-30s %-14s %,10d rows (v%d)%n", m.table(), m.mode(), m.rows(), m.version());
         }
@@ -125,5 +127,12 @@ final class Stages {
             }
         }
         return result;
+    }
+
+    static dev.lakeforge.docs.BuildDocsAction.DocsResult docs(JobContext c, JobRun run, dev.lakeforge.docs.DocsSettings settings) {
+        var site = new dev.lakeforge.docs.BuildDocsAction(c.lakehouse(), c.config()).settings(settings).run(run).execute();
+        System.out.printf(Locale.ROOT, "  docs   %d pages, %d charts, %,d KB in %.1f s: %s%n", site.pages(), site.charts(), site.bytes() / 1024,
+                site.millis() / 1e3, site.index().toUri());
+        return site;
     }
 }

@@ -81,7 +81,7 @@ class LakeforgeCliTest {
 
         CliRunner.Result order = CliRunner.run(t, "pipeline", "--set", "pipeline.stages=[refine, ingest]");
         assertThat(order.exitCode()).isEqualTo(2);
-        assertThat(order.err()).contains("lakeforge.pipeline.stages").contains("in the order [ingest, refine, marts, predict, plan, publish]");
+        assertThat(order.err()).contains("lakeforge.pipeline.stages").contains("in the order [ingest, refine, marts, predict, plan, publish, docs]");
 
         CliRunner.Result plan = CliRunner.run(t, "plan", "--run-date", "2024-07-03");
         assertThat(plan.exitCode()).isEqualTo(1);

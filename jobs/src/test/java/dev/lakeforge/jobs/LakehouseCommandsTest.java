@@ -72,6 +72,15 @@ class LakehouseCommandsTest {
         assertThat(maintain.exitCode()).as(maintain.all()).isZero();
         assertThat(maintain.out()).contains("silver.orders").contains("quantity").contains("bronze.orders");
         assertThat(t.lakehouse().read(TableName.parse("silver.orders")).count()).isEqualTo(2);
+
+        // the data docs of this small lakehouse: no models, no publish configuration, no plan — still a whole site
+        Path site = Path.of(t.lakehouse().root()).resolve("site");
+        CliRunner.Result docs = CliRunner.runWithConf(t, CONF, "docs", "--out", site.toString());
+        assertThat(docs.exitCode()).as(docs.all()).isZero();
+        assertThat(docs.out()).contains("pages").contains(site.resolve("index.html").toUri().toString());
+        assertThat(site.resolve("tables/silver.orders.html")).content().contains("expectation:positive_quantity").contains("Quality checks");
+        assertThat(site.resolve("plan.html")).content().contains("No production plan yet");
+        assertThat(site.resolve("index.html")).content().contains("RUNNING").contains("docs-");
     }
 
     @Test

@@ -15,7 +15,7 @@ import java.util.List;
  */
 public record ModelsSettings(List<String> business, double serviceLevel, int shareWeeks, String forecastTable, String planTable,
                              List<String> pipelineStages) {
-    public static final List<String> STAGES = List.of("ingest", "refine", "marts", "predict", "plan", "publish");
+    public static final List<String> STAGES = List.of("ingest", "refine", "marts", "predict", "plan", "publish", "docs");
 
     static ModelsSettings read(ConfigReader r) {
         List<String> specs = new ArrayList<>();

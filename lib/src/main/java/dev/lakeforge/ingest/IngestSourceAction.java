@@ -8,7 +8,6 @@ import dev.lakeforge.runs.JobRun;
 import io.delta.tables.DeltaTable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.LongWritable;
 import org.apache.hadoop.io.Text;
@@ -171,9 +170,8 @@ public final class IngestSourceAction {
         // Headers and schema compatibility, before anything is written.
         Map<String, FileLayout> layouts = new LinkedHashMap<>();
         Set<String> extra = new LinkedHashSet<>();
-        FileSystem fs = lakehouse.fileSystem();
         for (LandingFile f : toLoad) {
-            layouts.put(f.path(), layout(fs, f, extra));
+            layouts.put(f.path(), layout(f, extra));
         }
         List<String> existingExtra = existingExtraColumns(bronze);
         List<String> newColumns = extra.stream().filter(c -> !existingExtra.contains(c)).toList();
@@ -225,7 +223,7 @@ public final class IngestSourceAction {
                         lit(run.runId()).as("run_id"), lit(ingestTime).as("ingest_time"));
         // Rejected lines are found again only when the load met some (or when finishing a stopped load, whose
         // bronze write Delta may have skipped as already committed).
-        List<Row> rejectRows = rejectedLines.value() > 0 || resumed ? resolveLineNumbers(fs, rejects.collectAsList()) : List.of();
+        List<Row> rejectRows = rejectedLines.value() > 0 || resumed ? resolveLineNumbers(rejects.collectAsList()) : List.of();
         long rejected = rejectRows.size();
         if (rejected > 0) {
             Dataset<Row> rejectDf = spark.createDataFrame(rejectRows, rejects.schema()).coalesce(1);
@@ -249,6 +247,7 @@ public final class IngestSourceAction {
         run.wrote(bronze.toString(), bronzeVersion, loaded);
         run.count(spec.name() + ".rows_in", loaded + rejected);
         run.count(spec.name() + ".rows_rejected", rejected);
+        run.count(spec.name() + ".rows_loaded", loaded);
         return new IngestResult(spec.name(), found.size(), toLoad.size(), skipped, duplicates, empty, loaded, rejected, bronzeVersion,
                 newColumns, resumed);
     }
@@ -278,7 +277,13 @@ public final class IngestSourceAction {
         return lakehouse.read(table).where(col(StagingSchema.FILE_CHECKSUM).isin(checksums)).count();
     }
 
-    private FileLayout layout(FileSystem fs, LandingFile f, Set<String> extra) {
+    /** Opens a landing file on its own file system (the landing folder need not be where the lakehouse is). */
+    private FSDataInputStream open(String file) throws IOException {
+        Path p = new Path(file);
+        return p.getFileSystem(lakehouse.spark().sparkContext().hadoopConfiguration()).open(p);
+    }
+
+    private FileLayout layout(LandingFile f, Set<String> extra) {
         Date batch = f.batchDate().map(Date::valueOf).orElse(null);
         if (SourceSpec.PARQUET.equals(spec.format())) {
             return parquetLayout(f, batch, extra);
@@ -287,7 +292,7 @@ public final class IngestSourceAction {
             return new FileLayout(f.checksum(), batch, Map.of(), 0);
         }
         String header;
-        try (FSDataInputStream in = fs.open(new Path(f.path()));
+        try (FSDataInputStream in = open(f.path());
              BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             header = r.readLine();
         } catch (IOException e) {
@@ -487,7 +492,7 @@ public final class IngestSourceAction {
     }
 
     /** Line numbers for rejected lines in later splits of large files: count the line breaks before them. */
-    private List<Row> resolveLineNumbers(FileSystem fs, List<Row> rejects) {
+    private List<Row> resolveLineNumbers(List<Row> rejects) {
         List<Row> out = new ArrayList<>(rejects.size());
         Map<String, List<Long>> missing = new HashMap<>();
         for (Row r : rejects) {
@@ -497,7 +502,7 @@ public final class IngestSourceAction {
         }
         Map<String, Map<Long, Long>> numbers = new HashMap<>();
         for (Map.Entry<String, List<Long>> e : missing.entrySet()) {
-            numbers.put(e.getKey(), countLines(fs, e.getKey(), e.getValue()));
+            numbers.put(e.getKey(), countLines(e.getKey(), e.getValue()));
         }
         for (Row r : rejects) {
             if (!r.isNullAt(2)) {
@@ -514,14 +519,14 @@ public final class IngestSourceAction {
         return out;
     }
 
-    private static Map<Long, Long> countLines(FileSystem fs, String file, List<Long> offsets) {
+    private Map<Long, Long> countLines(String file, List<Long> offsets) {
         List<Long> sorted = offsets.stream().sorted().toList();
         Map<Long, Long> out = new HashMap<>();
         byte[] buf = new byte[1 << 16];
         long pos = 0;
         long lines = 0;
         int next = 0;
-        try (FSDataInputStream in = fs.open(new Path(file))) {
+        try (FSDataInputStream in = open(file)) {
             int n;
             while (next < sorted.size() && (n = in.read(buf)) > 0) {
                 for (int i = 0; i < n && next < sorted.size(); i++, pos++) {

@@ -95,6 +95,7 @@ final class JdbcSourceLoader {
         long version = lakehouse.version(bronze).orElseThrow();
         run.wrote(bronze.toString(), version, rows);
         run.count(spec.name() + ".rows_in", rows);
+        run.count(spec.name() + ".rows_loaded", rows);
         return new IngestResult(spec.name(), 1, 1, 0, 0, 0, rows, 0, version, List.of(), false);
     }
 

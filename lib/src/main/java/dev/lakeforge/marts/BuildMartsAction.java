@@ -5,6 +5,7 @@ import dev.lakeforge.lake.Lakehouse;
 import dev.lakeforge.lake.ResultTable;
 import dev.lakeforge.lake.TableName;
 import dev.lakeforge.runs.JobRun;
+import dev.lakeforge.runs.RunRecordStore;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.slf4j.Logger;
@@ -16,7 +17,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import static org.apache.spark.sql.functions.col;
@@ -40,6 +42,7 @@ public final class BuildMartsAction {
     private final Lakehouse lakehouse;
     private LocalDate runDate;
     private JobRun run;
+    private RunRecordStore runRecords;
 
     public BuildMartsAction(Lakehouse lakehouse) {
         this.lakehouse = lakehouse;
@@ -55,41 +58,63 @@ public final class BuildMartsAction {
         return this;
     }
 
+    /**
+     * The run records to read silver as of the run date from: when runs for later dates already changed silver (a
+     * backfill or a re-run of an earlier date), the marts read each silver table at its last version before them, so
+     * gold is rebuilt as it was for that date. Without it the marts read the latest silver.
+     */
+    public BuildMartsAction runRecords(RunRecordStore runRecords) {
+        this.runRecords = runRecords;
+        return this;
+    }
+
     public List<MartResult> execute() {
-        SilverTables silver = new SilverTables(lakehouse, runDate);
+        Map<String, Long> pinned = runRecords == null ? Map.of()
+                : runRecords.versionsBeforeLaterRuns(runDate, "silver.", Set.of("maintain"));
+        if (!pinned.isEmpty()) {
+            LOG.info("Runs for dates after {} already changed silver: reading it as it stood for {}: {}", runDate, runDate, pinned);
+        }
+        SilverTables silver = new SilverTables(lakehouse, runDate, pinned);
         List<String> missing = REQUIRED.stream().filter(t -> !silver.exists(t)).toList();
         if (!missing.isEmpty()) {
             throw new IllegalStateException("Gold tables need silver tables " + missing + ", which do not exist yet: run ingest and refine first");
         }
         List<MartResult> results = new ArrayList<>();
-        results.add(salesDaily(silver));
-        results.add(overwrite(CUSTOMER_FEATURES, () -> CustomerFeaturesMart.build(silver)));
-        results.add(overwrite(PRODUCT_DEMAND_WEEKLY, () -> ProductDemandWeeklyMart.build(silver)));
-        results.add(overwrite(INTERACTIONS, () -> InteractionsMart.build(silver)));
-        results.add(overwrite(MARKET_DAILY, () -> MarketDailyMart.build(silver)));
+        Map<String, Map<String, Long>> lineage = new LinkedHashMap<>();
+        results.add(salesDaily(silver.fresh(), lineage));
+        results.add(overwrite(CUSTOMER_FEATURES, silver.fresh(), CustomerFeaturesMart::build, lineage));
+        results.add(overwrite(PRODUCT_DEMAND_WEEKLY, silver.fresh(), ProductDemandWeeklyMart::build, lineage));
+        results.add(overwrite(INTERACTIONS, silver.fresh(), InteractionsMart::build, lineage));
+        results.add(overwrite(MARKET_DAILY, silver.fresh(), MarketDailyMart::build, lineage));
+        new MartWatermarks(lakehouse).record(lineage, run.runId());
         return results;
     }
 
-    private MartResult overwrite(TableName table, Supplier<Dataset<Row>> build) {
+    private MartResult overwrite(TableName table, SilverTables silver, Function<SilverTables, Dataset<Row>> build,
+                                 Map<String, Map<String, Long>> lineage) {
         LOG.info("Building {}", table);
-        ResultTable.Written w = ResultTable.of(lakehouse, table).write(build.get(), run);
+        Dataset<Row> df = build.apply(silver);
+        lineage.put(table.toString(), silver.used());
+        ResultTable.Written w = ResultTable.of(lakehouse, table).write(df, run);
         return new MartResult(table.toString(), "overwrite", w.rows(), w.version());
     }
 
-    private MartResult salesDaily(SilverTables silver) {
+    private MartResult salesDaily(SilverTables silver, Map<String, Map<String, Long>> lineage) {
         String mart = SALES_DAILY.toString();
         MartWatermarks marks = new MartWatermarks(lakehouse);
         TableName lines = TableName.of("silver", "order_lines");
         TableName orders = TableName.of("silver", "sales_orders");
         TableName products = TableName.of("silver", "products");
         Map<String, Long> now = new LinkedHashMap<>();
+        boolean pinned = false;
         for (TableName t : List.of(lines, orders, products)) {
-            now.put(t.toString(), lakehouse.version(t).orElseThrow());
+            now.put(t.toString(), silver.version(t));
+            pinned |= silver.isPinned(t);
         }
         long lastLines = marks.last(mart, lines.toString());
         long lastOrders = marks.last(mart, orders.toString());
         long lastProducts = marks.last(mart, products.toString());
-        boolean rebuild = !lakehouse.exists(SALES_DAILY) || lastLines < 0 || lastOrders < 0 || lastProducts != now.get(products.toString());
+        boolean rebuild = pinned || !lakehouse.exists(SALES_DAILY) || lastLines < 0 || lastOrders < 0 || lastProducts != now.get(products.toString());
         List<Date> dates = null;
         if (!rebuild) {
             dates = changedOrderDates(lines, lastLines, now.get(lines.toString()), orders, lastOrders, now.get(orders.toString()));
@@ -120,7 +145,7 @@ public final class BuildMartsAction {
             rows = df.count();
         }
         if (rebuild || !dates.isEmpty()) {
-            marks.record(mart, now, run.runId());
+            lineage.put(mart, now);
         }
         run.wrote(mart, version, lakehouse.read(SALES_DAILY).count());
         return new MartResult(mart, rebuild ? "overwrite" : "replace-where", rows, version);

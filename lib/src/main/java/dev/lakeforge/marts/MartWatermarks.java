@@ -16,9 +16,12 @@ import java.util.List;
 import java.util.Map;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.max_by;
 
-/** Which version of each input table a gold table was last built from ({@code ops.mart_watermarks}). */
+/**
+ * Which version of each input table a gold table was built from ({@code ops.mart_watermarks}): the incremental
+ * builds' starting points, and the lineage silver → gold that the data docs draw.
+ */
 final class MartWatermarks {
     static final TableName TABLE = TableName.of("ops", "mart_watermarks");
     private static final StructType SCHEMA = new StructType(new StructField[]{
@@ -33,18 +36,25 @@ final class MartWatermarks {
         this.lakehouse = lakehouse;
     }
 
+    /** The input version the mart was last built from, or -1. */
     long last(String mart, String input) {
         if (!lakehouse.exists(TABLE)) {
             return -1;
         }
-        Row r = lakehouse.read(TABLE).where(col("mart").equalTo(mart).and(col("input").equalTo(input))).agg(max("version")).first();
+        // the latest record, not the highest version: a backfill builds from earlier versions than the run before it
+        Row r = lakehouse.read(TABLE).where(col("mart").equalTo(mart).and(col("input").equalTo(input)))
+                .agg(max_by(col("version"), col("recorded_at"))).first();
         return r.isNullAt(0) ? -1 : r.getLong(0);
     }
 
-    void record(String mart, Map<String, Long> inputs, String runId) {
+    /** Records, in one commit, the input versions each mart (gold table) was built from. */
+    void record(Map<String, Map<String, Long>> inputsByMart, String runId) {
         List<Row> rows = new ArrayList<>();
         Timestamp now = Timestamp.from(Instant.now());
-        inputs.forEach((input, version) -> rows.add(RowFactory.create(mart, input, version, runId, now)));
+        inputsByMart.forEach((mart, inputs) -> inputs.forEach((input, version) -> rows.add(RowFactory.create(mart, input, version, runId, now))));
+        if (rows.isEmpty()) {
+            return;
+        }
         var df = lakehouse.spark().createDataFrame(rows, SCHEMA).coalesce(1);
         ConflictRetry.run(lakehouse.retry(), "append to " + TABLE, () -> df.write().format("delta").mode("append")
                 .save(lakehouse.path(TABLE)));

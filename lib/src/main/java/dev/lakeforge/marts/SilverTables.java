@@ -7,26 +7,66 @@ import org.apache.spark.sql.Row;
 
 import java.sql.Timestamp;
 import java.time.LocalDate;
+import java.util.Map;
+import java.util.TreeMap;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
-/** The silver tables the marts read, as of the end of the run date. */
+/**
+ * The silver tables the marts read, as of the end of the run date: each at the version pinned for the run date
+ * (the last one before a run for a later date changed it: a backfill) or else its latest.
+ */
 final class SilverTables {
     private final Lakehouse lakehouse;
     private final LocalDate runDate;
+    private final Map<String, Long> pinned;
+    private final Map<String, Long> used = new TreeMap<>();
 
-    SilverTables(Lakehouse lakehouse, LocalDate runDate) {
+    SilverTables(Lakehouse lakehouse, LocalDate runDate, Map<String, Long> pinned) {
         this.lakehouse = lakehouse;
         this.runDate = runDate;
+        this.pinned = Map.copyOf(pinned);
     }
 
     Dataset<Row> table(String name) {
-        return lakehouse.read(TableName.of("silver", name));
+        TableName t = TableName.of("silver", name);
+        Long v = pinned.get(t.toString());
+        if (v != null && v < 0) {
+            throw new IllegalStateException(t + " did not exist yet for run date " + runDate + " (a run for a later date created it)");
+        }
+        long version = v != null ? v : lakehouse.version(t).orElse(-1L);
+        if (version < 0) {
+            return lakehouse.read(t); // fails naming the missing table
+        }
+        used.put(t.toString(), version);
+        return lakehouse.readAsOf(t, version);
+    }
+
+    /** The tables read so far and the versions read: the lineage of what was built from them. */
+    Map<String, Long> used() {
+        return Map.copyOf(used);
+    }
+
+    /** The same view of silver with nothing read yet (one per mart, for its lineage). */
+    SilverTables fresh() {
+        return new SilverTables(lakehouse, runDate, pinned);
     }
 
     boolean exists(String name) {
-        return lakehouse.exists(TableName.of("silver", name));
+        TableName t = TableName.of("silver", name);
+        Long v = pinned.get(t.toString());
+        return (v == null || v >= 0) && lakehouse.exists(t);
+    }
+
+    /** The version the marts read: the pinned one, or the latest. */
+    long version(TableName t) {
+        Long v = pinned.get(t.toString());
+        return v != null ? v : lakehouse.version(t).orElseThrow();
+    }
+
+    boolean isPinned(TableName t) {
+        return pinned.containsKey(t.toString());
     }
 
     /** Current rows of an SCD2 dimension. */

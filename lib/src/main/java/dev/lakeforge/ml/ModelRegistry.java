@@ -98,7 +98,7 @@ public final class ModelRegistry {
                 || (higherIsBetter(metric) ? value >= champion.get().metrics().get(metric) : value <= champion.get().metrics().get(metric));
         String alias = better ? CHAMPION : CANDIDATE;
         writeText(path + "/spec.conf", spec.source());
-        writeText(path + "/metrics.json", json(Map.of("metrics", o.metrics(), "baseline", o.baseline(), "params", o.params())));
+        writeText(path + "/metrics.json", json(Map.of("metrics", o.metrics(), "baseline", o.baseline(), "params", o.params(), "importances", o.importances())));
         writeText(path + "/card.md", ModelCard.markdown(spec, o, version, alias, metric, data, runId));
         if (better && champion.isPresent()) {
             ConflictRetry.run(lakehouse.retry(), "update " + TABLE, () -> lakehouse.deltaTable(TABLE)

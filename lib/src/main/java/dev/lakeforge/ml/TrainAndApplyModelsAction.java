@@ -126,7 +126,7 @@ public final class TrainAndApplyModelsAction {
         f.put("backtest_smape_seasonal_naive", naive.smape());
         f.put("backtest_rmse", model.rmse());
         f.put("backtest_rmse_seasonal_naive", naive.rmse());
-        return new Outcome(b, r.trained(), r.used(), List.of(r.forecast(), r.backtestTable()), f);
+        return new Outcome(b, r.trained(), r.used(), List.of(r.forecast(), r.backtestTable(), r.backtestSeries()), f);
     }
 
     private Outcome churn(BusinessModel b) {

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import java.sql.Date;
 import java.time.LocalDate;
+import java.util.List;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
@@ -45,6 +46,9 @@ import static org.apache.spark.sql.functions.when;
  * A re-run replaces the rows of the same forecast origin.
  */
 public final class PlanProductionAction {
+    /** The silver tables planning reads besides the forecast. */
+    public static final List<TableName> SILVER_INPUTS = List.of(TableName.of("silver", "plants"), TableName.of("silver", "production_runs"),
+            TableName.of("silver", "inventory_snapshots"));
     private static final Logger LOG = LoggerFactory.getLogger(PlanProductionAction.class);
     private final Lakehouse lakehouse;
     private LocalDate runDate;
@@ -96,8 +100,9 @@ public final class PlanProductionAction {
     }
 
     public PlanResult execute() {
-        for (TableName t : new TableName[]{forecast, TableName.of("silver", "plants"), TableName.of("silver", "production_runs"),
-                TableName.of("silver", "inventory_snapshots")}) {
+        List<TableName> inputs = new java.util.ArrayList<>(SILVER_INPUTS);
+        inputs.add(0, forecast);
+        for (TableName t : inputs) {
             if (!lakehouse.exists(t)) {
                 throw new IllegalStateException("Production planning needs " + t + ", which does not exist yet: run the pipeline"
                         + (t.equals(forecast) ? " with the demand forecast" : "") + " first");

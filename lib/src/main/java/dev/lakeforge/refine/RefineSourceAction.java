@@ -237,6 +237,7 @@ public final class RefineSourceAction {
 
             run.read(IngestSourceAction.bronze(spec).toString(), fresh.toVersion(), rowsIn);
             run.wrote(silver.toString(), silverVersion, silverRows);
+            run.count(spec.name() + ".rows_refined", inserted + updated);
             run.count(spec.name() + ".rows_quarantined", quarantined);
             run.count(spec.name() + ".rows_duplicates", duplicates);
             run.count(spec.name() + ".rows_superseded", superseded);

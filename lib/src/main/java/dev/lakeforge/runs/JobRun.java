@@ -79,6 +79,11 @@ public final class JobRun {
         }
     }
 
+    /** The run as it stands now, still running (ended_at unset): what the data docs show for the run that builds them. */
+    public RunRecord inProgress() {
+        return finish(RunStatus.RUNNING, null, null, null, null, null);
+    }
+
     RunRecord finish(RunStatus status, String error, Instant endedAt, String configHash, String version, String environment) {
         synchronized (metrics) {
             return new RunRecord(runId, job, runDate, startedAt, endedAt, status, error, configHash, version, environment,

@@ -13,13 +13,20 @@ import scala.jdk.javaapi.CollectionConverters;
 
 import java.sql.Date;
 import java.sql.Timestamp;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.not;
 
 /**
  * The Delta table of run records ({@code ops.job_runs} by default): one appended row per job invocation.
@@ -60,18 +67,22 @@ public final class RunRecordStore {
     }
 
     public void append(RunRecord r) {
+        Row row = row(r);
+        Dataset<Row> df = lakehouse.spark().createDataFrame(List.of(row), SCHEMA).coalesce(1);
+        ConflictRetry.run(lakehouse.retry(), "append to " + table,
+                () -> df.write().format("delta").mode("append").save(lakehouse.path(table)));
+    }
+
+    /** A run record as a row of {@link #SCHEMA}. */
+    public static Row row(RunRecord r) {
         List<Row> accesses = new ArrayList<>();
         for (TableAccess a : r.tables()) {
             accesses.add(RowFactory.create(a.table(), a.access().name(), a.version(), a.rows()));
         }
-        Row row = RowFactory.create(r.runId(), r.job(), Date.valueOf(r.runDate()), Timestamp.from(r.startedAt()),
-                r.endedAt() == null ? null : Timestamp.from(r.endedAt()), r.duration().toMillis(), r.status().name(),
-                r.errorMessage(), r.configHash(), r.projectVersion(), r.environment(),
-                CollectionConverters.asScala(accesses).toSeq(),
-                CollectionConverters.asScala(new LinkedHashMap<>(r.metrics())));
-        Dataset<Row> df = lakehouse.spark().createDataFrame(List.of(row), SCHEMA).coalesce(1);
-        ConflictRetry.run(lakehouse.retry(), "append to " + table,
-                () -> df.write().format("delta").mode("append").save(lakehouse.path(table)));
+        return new org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema(new Object[]{r.runId(), r.job(), Date.valueOf(r.runDate()),
+                Timestamp.from(r.startedAt()), r.endedAt() == null ? null : Timestamp.from(r.endedAt()), r.duration().toMillis(),
+                r.status().name(), r.errorMessage(), r.configHash(), r.projectVersion(), r.environment(),
+                CollectionConverters.asScala(accesses).toSeq(), CollectionConverters.asScala(new LinkedHashMap<>(r.metrics()))}, SCHEMA);
     }
 
     /** All run records (empty when no job has run yet). */
@@ -104,6 +115,25 @@ public final class RunRecordStore {
     /** The Delta versions each table was read at by a run. */
     public Map<String, Long> versionsRead(Row run) {
         return versions(run, "READ");
+    }
+
+    /**
+     * For each table whose name starts with {@code prefix}: the last version written before any run for a date after
+     * {@code runDate} wrote to it (runs of the {@code ignoredJobs}, such as maintenance, do not count). Tables no later
+     * run wrote to are absent; -1 means the table was created by a later run. This is how a backfill of an earlier
+     * date reads the lakehouse as it stood for that date.
+     */
+    public Map<String, Long> versionsBeforeLaterRuns(LocalDate runDate, String prefix, Set<String> ignoredJobs) {
+        Dataset<Row> writes = all().where(col("run_date").gt(lit(Date.valueOf(runDate))))
+                .where(not(col("job").isin(ignoredJobs.toArray())))
+                .select(explode(col("tables")).as("t")).select("t.*")
+                .where(col("access").equalTo("WRITE").and(col("table").startsWith(prefix)))
+                .groupBy("table").agg(min("version").as("first_later"));
+        Map<String, Long> out = new TreeMap<>();
+        for (Row r : writes.collectAsList()) {
+            out.put(r.getString(0), r.getLong(1) - 1);
+        }
+        return out;
     }
 
     private static Map<String, Long> versions(Row run, String access) {

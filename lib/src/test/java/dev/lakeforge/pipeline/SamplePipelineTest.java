@@ -1,5 +1,7 @@
 package dev.lakeforge.pipeline;
 
+import dev.lakeforge.docs.BuildDocsAction;
+import dev.lakeforge.docs.DocsSettings;
 import dev.lakeforge.ingest.IngestAction;
 import dev.lakeforge.ingest.IngestResult;
 import dev.lakeforge.ingest.IngestSourceAction;
@@ -85,7 +87,9 @@ class SamplePipelineTest {
         String sources = Files.readString(PROJECT.resolve("conf/sources.conf"));
         String publish = Files.readString(PROJECT.resolve("conf/publish.conf"));
         t = SparkExtension.newLakehouseWithConf(sources + "\n" + publish, "lakehouse.landing=" + SAMPLE,
-                "publish.catalog.database=gold_sample_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 8));
+                "publish.catalog.database=gold_sample_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 8),
+                "models.business=" + List.of("demand-forecast", "churn", "customer-segments", "product-recommendations").stream()
+                        .map(m -> "\"" + PROJECT.resolve("conf/models/" + m + ".conf") + "\"").collect(Collectors.joining(", ", "[", "]")));
         catalog = SourceCatalog.from(t.loaded().config());
         lake = t.lakehouse();
         dirt = Files.readAllLines(SAMPLE.resolve("_dirt.csv")).stream().skip(1).map(l -> l.split(",", 6)).toList();
@@ -266,6 +270,11 @@ class SamplePipelineTest {
         for (int h = 1; h <= 4; h++) {
             assertThat((double) byKey.get("model@" + h).getAs("rmse")).as("horizon " + h).isLessThan(byKey.get("seasonal_naive@" + h).getAs("rmse"));
         }
+        // the weekly backtest series adds up to the per-horizon rows' counts, one row per origin, week and horizon
+        var series = lake.read(TableName.parse("gold.forecast_backtest_weekly"));
+        assertThat(series.select("origin_week").distinct().count()).isEqualTo(model.<Integer>getAs("origins").longValue());
+        assertThat(series.agg(org.apache.spark.sql.functions.sum("series")).first().getLong(0)).isEqualTo(model.<Long>getAs("rows"));
+        assertThat(series.where(col("actual_units").lt(0).or(col("week_start").leq(col("origin_week")))).count()).isZero();
         var forecast = lake.read(TableName.parse("gold.demand_forecast"));
         long products = lake.read(TableName.parse("silver.products")).where(col("is_current")).count();
         assertThat(forecast.count()).isEqualTo(products * 4);
@@ -341,7 +350,7 @@ class SamplePipelineTest {
     void theShippedPublishConfigurationPublishesEveryGoldTableDescribed() throws Exception {
         var settings = dev.lakeforge.publish.PublishSettings.from(t.loaded().config());
         var result = new dev.lakeforge.publish.PublishAction(lake, settings).execute();
-        assertThat(result.serving()).hasSize(10).allSatisfy(p ->
+        assertThat(result.serving()).hasSize(11).allSatisfy(p ->
                 assertThat(p.status()).as(p.table() + " " + p.message()).isEqualTo(dev.lakeforge.publish.PublishServingAction.Status.PUBLISHED));
         try (var c = dev.lakeforge.publish.PublishServingAction.connect(settings.serving()); var st = c.createStatement()) {
             for (var p : result.serving()) {
@@ -388,6 +397,106 @@ class SamplePipelineTest {
         assertThat(lake.read(TableName.parse("ops.model_registry")).count()).as("nothing trained or registered").isEqualTo(registered);
         assertThat(lake.version(TableName.parse("gold.demand_forecast")).orElseThrow()).as("forecast left alone").isEqualTo(forecastVersion);
         assertThat(lake.read(TableName.parse("gold.churn_scores")).count()).isPositive();
+    }
+
+    @Test
+    @Order(13)
+    void theDataDocsShowEveryTableModelAndRunAndEscapeWhatTheDataHolds() throws Exception {
+        // a value with markup in a text column: the site must show it as text
+        String injected = "<script>alert('lakeforge')</script>";
+        lake.deltaTable(TableName.parse("silver.products")).update(
+                Map.of("name", org.apache.spark.sql.functions.concat(org.apache.spark.sql.functions.lit(injected + " "), col("name"))));
+        Path site = Path.of("target", "docs-test", "site").toAbsolutePath();
+        DocsSettings settings = DocsSettings.from(t.loaded().config()).out(site);
+        BuildDocsAction.DocsResult first = new BuildDocsAction(lake, t.loaded().config()).settings(settings).execute();
+        BuildDocsAction.DocsResult built = new BuildDocsAction(lake, t.loaded().config()).settings(settings).execute(); // warm: as a user sees it
+        System.out.printf("data docs for the sample: %d pages, %d charts, %d KB, %d ms (first build %d ms)%n", built.pages(), built.charts(),
+                built.bytes() / 1024, built.millis(), first.millis());
+
+        List<TableName> tables = dev.lakeforge.maintenance.MaintainAction.allTables(lake);
+        for (TableName table : tables) {
+            assertThat(site.resolve("tables/" + table + ".html")).as("a page for " + table).exists();
+        }
+        for (String model : List.of("demand_forecast", "churn", "customer_segments", "product_recommendations")) {
+            assertThat(site.resolve("models/" + model + ".html")).exists();
+        }
+        assertThat(built.charts()).isGreaterThan(10);
+        assertThat(built.bytes()).as("bounded: samples and aggregates only").isLessThan(8L << 20);
+        String products = Files.readString(site.resolve("tables/silver.products.html"));
+        assertThat(products).contains("&lt;script&gt;alert(&#39;lakeforge&#39;)&lt;/script&gt;").doesNotContain(injected);
+        String forecast = Files.readString(site.resolve("models/demand_forecast.html"));
+        assertThat(forecast).contains("Backtest: forecast against actual").contains("Feature importances").contains("Model card (champion)");
+        assertThat(Files.readString(site.resolve("plan.html"))).contains("This week&#39;s plan per plant");
+        assertThat(Files.readString(site.resolve("tables/silver.order_lines.html"))).contains("Quality checks").contains("Rows held back");
+        assertThat(Files.readString(site.resolve("lineage.html"))).contains("gold.sales_daily").contains("silver.order_lines");
+        Set<String> problems = new java.util.TreeSet<>();
+        try (var files = Files.walk(site)) {
+            for (Path page : files.filter(f -> f.toString().endsWith(".html")).toList()) {
+                String html = Files.readString(page);
+                if (html.contains("<script")) {
+                    problems.add(site.relativize(page) + ": a script element");
+                }
+                var hrefs = java.util.regex.Pattern.compile("(?:href|src)=\"([^\"#]+)").matcher(html);
+                while (hrefs.find()) {
+                    String target = hrefs.group(1);
+                    if (!target.startsWith("data:") && !Files.exists(page.getParent().resolve(target).normalize())) {
+                        problems.add(site.relativize(page) + " → " + target);
+                    }
+                }
+            }
+        }
+        assertThat(problems).as("no script, every internal link and chart resolves").isEmpty();
+
+        // in a real browser: every page loads without a console error, links resolve, charts show, markup stays text
+        java.util.Optional<Path> chromium = dev.lakeforge.testing.HeadlessBrowser.find();
+        if (chromium.isEmpty()) {
+            assertThat(System.getenv("LAKEFORGE_TEST_BROWSER_REQUIRED")).as("Chromium is required (install Debian's chromium)").isNotEqualTo("1");
+            System.out.println("Chromium not found: the in-browser checks of the data docs are skipped");
+            return;
+        }
+        try (var browser = dev.lakeforge.testing.HeadlessBrowser.start(chromium.get(), Path.of("target", "docs-test", "browser").toAbsolutePath())) {
+            java.util.Deque<java.net.URI> queue = new java.util.ArrayDeque<>(List.of(site.resolve("index.html").toUri()));
+            Set<java.net.URI> seen = new HashSet<>(queue);
+            Map<String, dev.lakeforge.testing.PageReport> reports = new HashMap<>();
+            while (!queue.isEmpty()) {
+                java.net.URI page = queue.poll();
+                dev.lakeforge.testing.PageReport r = browser.open(page);
+                String name = site.relativize(Path.of(page)).toString();
+                reports.put(name, r);
+                if (name.equals("index.html")) {
+                    Files.write(Path.of("target", "docs-test", "overview.png"), browser.screenshot());
+                }
+                assertThat(r.errors()).as("console errors on " + name).isEmpty();
+                assertThat(r.brokenImages()).as("broken images on " + name).isZero();
+                assertThat(r.scripts()).as("script elements on " + name).isZero();
+                // links in HTML and in the lineage diagram's SVG
+                String svgLinks = browser.evaluate("JSON.stringify([...document.querySelectorAll('svg a')].map(a => new URL(a.getAttribute('href'), document.baseURI).href))");
+                List<java.net.URI> links = new ArrayList<>(r.links());
+                for (String l : new com.fasterxml.jackson.databind.ObjectMapper().readValue(svgLinks, String[].class)) {
+                    links.add(java.net.URI.create(l));
+                }
+                for (java.net.URI link : links) {
+                    if (!"file".equals(link.getScheme())) {
+                        continue;
+                    }
+                    java.net.URI target = new java.net.URI(link.getScheme(), link.getAuthority(), link.getPath(), null, null);
+                    assertThat(Path.of(target)).as("link on " + name + " to " + target).exists();
+                    if (target.getPath().endsWith(".html") && seen.add(target)) {
+                        queue.add(target);
+                    }
+                }
+            }
+            assertThat(reports).containsKeys("index.html", "lineage.html", "tables.html", "models.html", "plan.html", "tables/gold.sales_daily.html",
+                    "models/churn.html");
+            assertThat(reports.keySet().stream().filter(k -> k.startsWith("tables/")).count()).isEqualTo(tables.size());
+            assertThat(reports.keySet().stream().filter(k -> k.startsWith("runs/")).count()).isPositive();
+            for (String page : List.of("index.html", "plan.html", "models/demand_forecast.html", "models/churn.html", "tables/silver.order_lines.html")) {
+                assertThat(reports.get(page).svgs()).as("charts on " + page).isPositive();
+            }
+            assertThat(reports.get("lineage.html").svgs()).isPositive();
+            assertThat(reports.get("tables/silver.products.html").text()).as("markup in the data shows as text").contains(injected);
+            System.out.printf("data docs: %d pages opened in %s without a console error%n", reports.size(), chromium.get());
+        }
     }
 
     Map<String, Long> versions() {

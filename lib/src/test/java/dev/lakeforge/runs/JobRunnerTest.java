@@ -51,6 +51,31 @@ class JobRunnerTest {
     }
 
     @Test
+    void aBackfillReadsEachTableAtItsLastVersionBeforeRunsForLaterDates(TestLakehouse t) {
+        JobRunner runner = new JobRunner(t.lakehouse(), t.loaded()).out(new PrintStream(new ByteArrayOutputStream()));
+        runner.run("refine", DAY, run -> {
+            run.wrote("silver.a", 1, 10);
+            run.wrote("silver.a", 2, 12);
+        });
+        runner.run("refine", DAY.plusDays(1), run -> {
+            run.read("silver.a", 2, 12);
+            run.wrote("silver.a", 3, 15);
+            run.wrote("silver.b", 0, 5);
+            run.wrote("gold.c", 7, 1);
+        });
+        runner.run("maintain", DAY.plusDays(9), run -> run.wrote("silver.a", 4, 15));
+        runner.run("refine", DAY, run -> run.wrote("silver.a", 5, 15));
+
+        RunRecordStore store = runner.store();
+        assertThat(store.versionsBeforeLaterRuns(DAY, "silver.", java.util.Set.of("maintain")))
+                .as("silver.a as after the first day, silver.b not there yet; gold and maintenance left out")
+                .isEqualTo(Map.of("silver.a", 2L, "silver.b", -1L));
+        assertThat(store.versionsBeforeLaterRuns(DAY, "silver.", java.util.Set.of())).containsEntry("silver.a", 2L);
+        assertThat(store.versionsBeforeLaterRuns(DAY.plusDays(1), "silver.", java.util.Set.of("maintain"))).isEmpty();
+        assertThat(store.versionsBeforeLaterRuns(DAY.plusDays(1), "silver.", java.util.Set.of())).isEqualTo(Map.of("silver.a", 3L));
+    }
+
+    @Test
     void failedRunIsRecordedWithItsErrorAndSecretsAreRedacted(TestLakehouse t) {
         JobRunner runner = new JobRunner(t.lakehouse(), t.loaded()).out(new PrintStream(new ByteArrayOutputStream()));
         RunRecord ok = runner.run("refine", DAY, run -> { });

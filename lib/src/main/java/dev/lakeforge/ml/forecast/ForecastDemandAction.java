@@ -58,6 +58,9 @@ public final class ForecastDemandAction {
     public static final String SEASONAL_NAIVE = "seasonal_naive";
     private static final Logger LOG = LoggerFactory.getLogger(ForecastDemandAction.class);
 
+    /** Where the backtest's weekly totals go unless told otherwise. */
+    public static final TableName DEFAULT_BACKTEST_SERIES = TableName.parse("gold.forecast_backtest_weekly");
+
     private final Lakehouse lakehouse;
     private ModelSpec spec;
     private LocalDate runDate;
@@ -65,6 +68,7 @@ public final class ForecastDemandAction {
     private String runsTable = "ops.job_runs";
     private TableName output = TableName.parse("gold.demand_forecast");
     private TableName backtestOutput = TableName.parse("gold.forecast_backtest");
+    private TableName backtestSeriesOutput = DEFAULT_BACKTEST_SERIES;
     private Dataset<Row> backtestPredictions;
 
     public ForecastDemandAction(Lakehouse lakehouse) {
@@ -105,12 +109,18 @@ public final class ForecastDemandAction {
         return this;
     }
 
+    /** Where the backtest's weekly totals go: forecast, seasonal-naive and actual units per origin, week and horizon. */
+    public ForecastDemandAction backtestSeriesOutput(TableName table) {
+        this.backtestSeriesOutput = table;
+        return this;
+    }
+
     /** One horizon's backtest errors for one method (the model or the seasonal-naive forecast). */
     public record HorizonError(int horizon, String method, double mape, double smape, double wape, double mae, double rmse, long rows) {
     }
 
     public record ForecastResult(TrainResult trained, RegisteredModel used, List<HorizonError> backtest, LocalDate origin,
-                                 ResultTable.Written forecast, ResultTable.Written backtestTable) {
+                                 ResultTable.Written forecast, ResultTable.Written backtestTable, ResultTable.Written backtestSeries) {
         /** The backtest error of a method at a horizon (0 = all horizons). */
         public HorizonError error(String method, int horizon) {
             return backtest.stream().filter(e -> e.method().equals(method) && e.horizon() == horizon).findFirst().orElseThrow();
@@ -134,6 +144,9 @@ public final class ForecastDemandAction {
             ResultTable.Written bt = ResultTable.of(lakehouse, backtestOutput)
                     .replaceWhere("model = '" + spec.name() + "' AND as_of_week = '" + last + "'")
                     .write(backtestRows(backtest, trained, last), run);
+            ResultTable.Written series = ResultTable.of(lakehouse, backtestSeriesOutput)
+                    .replaceWhere("model = '" + spec.name() + "' AND as_of_week = '" + last + "'")
+                    .write(backtestSeries(trained, last), run);
 
             ModelRegistry registry = new ModelRegistry(lakehouse);
             RegisteredModel champion = registry.resolve(spec.name() + "@champion");
@@ -171,7 +184,7 @@ public final class ForecastDemandAction {
                     .select(out.toArray(Column[]::new));
             ResultTable.Written fw = ResultTable.of(lakehouse, output).replaceWhere("origin_week = '" + last + "'").write(forecasts, run);
             LOG.info("Forecast {} weeks ahead from {} with {}: {} rows in {}", f.horizon(), last, champion.id(), fw.rows(), output);
-            return new ForecastResult(trained, champion, backtest, last, fw, bt);
+            return new ForecastResult(trained, champion, backtest, last, fw, bt, series);
         } finally {
             frame.unpersist();
         }
@@ -196,7 +209,8 @@ public final class ForecastDemandAction {
             }
             LOG.info("Backtest origin {} ({}/{})", origin, k + 1, f.origins());
             PipelineModel m = ModelTrainer.fitSupervised(spec, train);
-            Dataset<Row> predicted = m.transform(test).select(col(f.id()), col(ForecastFrame.HORIZON), col(ForecastFrame.TARGET).as("actual"),
+            Dataset<Row> predicted = m.transform(test).select(col(f.id()), col(ForecastFrame.ORIGIN), col(ForecastFrame.TARGET_WEEK),
+                    col(ForecastFrame.HORIZON), col(ForecastFrame.TARGET).as("actual"),
                     greatest(col("prediction"), lit(0.0)).as(MODEL), col(ForecastFrame.SEASONAL_NAIVE).as(SEASONAL_NAIVE))
                     .localCheckpoint();
             all = all == null ? predicted : all.unionByName(predicted);
@@ -225,6 +239,17 @@ public final class ForecastDemandAction {
             out.add(new HorizonError(0, method, nz(total, 0), nz(total, 1), nz(total, 2), nz(total, 3), nz(total, 4), total.getLong(5)));
         }
         return out;
+    }
+
+    /** The backtest summed over all series per origin, target week and horizon: what a forecast-against-actual chart draws. */
+    private Dataset<Row> backtestSeries(TrainResult trained, LocalDate last) {
+        return backtestPredictions.groupBy(col(ForecastFrame.ORIGIN), col(ForecastFrame.TARGET_WEEK).as("week_start"), col(ForecastFrame.HORIZON))
+                .agg(round(sum(col("actual")), 2).as("actual_units"), round(sum(col(MODEL)), 2).as("forecast_units"),
+                        round(sum(col(SEASONAL_NAIVE)), 2).as("seasonal_naive_units"), count(lit(1)).as("series"))
+                .select(lit(spec.name()).as("model"), lit(trained.model().version()).as("model_version"), lit(Date.valueOf(last)).as("as_of_week"),
+                        col(ForecastFrame.ORIGIN), col("week_start"), col(ForecastFrame.HORIZON), col("actual_units"), col("forecast_units"),
+                        col("seasonal_naive_units"), col("series"), lit(run.runId()).as("run_id"))
+                .coalesce(1);
     }
 
     private Dataset<Row> backtestRows(List<HorizonError> errors, TrainResult trained, LocalDate last) {
