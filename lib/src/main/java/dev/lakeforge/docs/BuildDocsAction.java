@@ -139,7 +139,11 @@ public final class BuildDocsAction {
     private int build(SiteReader reader, Path site) throws IOException {
         SourceCatalog sources = SourceCatalog.from(config);
         // the publish configuration describes the gold tables and the published names; a lakehouse without one still gets its docs
-        PublishSettings publish = config.raw().hasPath(PublishSettings.PATH + ".tables") ? PublishSettings.from(config)
+        String publishedTables = PublishSettings.PATH + ".tables";
+        boolean publishes = config.raw().hasPath(publishedTables)
+                && config.raw().getValue(publishedTables).valueType() == com.typesafe.config.ConfigValueType.OBJECT
+                && !config.raw().getObject(publishedTables).isEmpty();
+        PublishSettings publish = publishes ? PublishSettings.from(config)
                 : new PublishSettings(false, "gold", false, config.serving(), 1, List.of(), List.of());
         List<BusinessModel> business = config.models().business().stream().map(f -> BusinessModel.read(Path.of(f))).toList();
         List<TableName> tables = reader.tables();
