@@ -2,7 +2,6 @@ package dev.lakeforge.jobs;
 
 import dev.lakeforge.config.LoadedConfig;
 import dev.lakeforge.lake.Lakehouse;
-import dev.lakeforge.lake.TableName;
 import dev.lakeforge.runs.RunRecordStore;
 import dev.lakeforge.spark.SparkSessionFactory;
 import org.apache.spark.sql.Row;
@@ -31,7 +30,7 @@ final class RunsCommand implements Callable<Integer> {
     public Integer call() {
         LoadedConfig loaded = globals.load();
         SparkSession spark = SparkSessionFactory.create(loaded.config());
-        RunRecordStore store = new RunRecordStore(Lakehouse.of(spark, loaded.config()), TableName.parse(loaded.config().runs().table()));
+        RunRecordStore store = RunRecordStore.of(Lakehouse.of(spark, loaded.config()), loaded.config());
         List<Row> runs = store.recent(limit != null ? limit : loaded.config().runs().listLimit(), Optional.ofNullable(job));
         if (runs.isEmpty()) {
             System.out.println("No runs recorded yet in " + store.table() + ".");

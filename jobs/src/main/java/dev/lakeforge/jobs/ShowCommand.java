@@ -49,7 +49,7 @@ final class ShowCommand implements Callable<Integer> {
         Lakehouse lake = Lakehouse.of(SparkSessionFactory.create(loaded.config()), loaded.config());
         Long v = version;
         if (asOfRun != null) {
-            RunRecordStore runs = new RunRecordStore(lake, TableName.parse(loaded.config().runs().table()));
+            RunRecordStore runs = RunRecordStore.of(lake, loaded.config());
             Row run = runs.byId(asOfRun).orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(),
                     "No run " + asOfRun + " in " + loaded.config().runs().table() + " (see `lakeforge runs`)"));
             Map<String, Long> written = runs.versionsWritten(run);

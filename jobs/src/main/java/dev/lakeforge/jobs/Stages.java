@@ -50,7 +50,7 @@ final class Stages {
 
     static List<MartResult> marts(JobContext c, JobRun run) {
         List<MartResult> results = new BuildMartsAction(c.lakehouse()).runDate(c.runDate()).run(run)
-                .runRecords(new dev.lakeforge.runs.RunRecordStore(c.lakehouse(), dev.lakeforge.lake.TableName.parse(c.config().runs().table())))
+                .runRecords(dev.lakeforge.runs.RunRecordStore.of(c.lakehouse(), c.config()))
                 .execute();
         for (MartResult m : results) {
             System.out.printf(Locale.ROOT, "  gold   %-30s %-14s %,10d rows (v%d)%n", m.table(), m.mode(), m.rows(), m.version());

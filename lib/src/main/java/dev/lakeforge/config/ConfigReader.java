@@ -192,7 +192,7 @@ public final class ConfigReader {
     }
 
     static String resolveLocation(String raw, Path home, String key, ConfigReader reader) {
-        if (raw.matches("^[A-Za-z][A-Za-z0-9+.\\-]*://.*") || raw.startsWith("file:")) {
+        if (hasScheme(raw)) {
             try {
                 URI uri = URI.create(raw);
                 if (uri.getScheme() == null) {
@@ -205,6 +205,22 @@ public final class ConfigReader {
             }
         }
         return home.resolve(raw).toAbsolutePath().normalize().toString();
+    }
+
+    private static boolean hasScheme(String location) {
+        return location.matches("^[A-Za-z][A-Za-z0-9+.\\-]*://.*") || location.startsWith("file:");
+    }
+
+    /**
+     * The local folder a location resolved by {@link #location} names: a plain path, or a {@code file:} URI; empty
+     * for any other file system (hdfs://, s3a://, …).
+     */
+    public static java.util.Optional<Path> localPath(String resolvedLocation) {
+        if (resolvedLocation.startsWith("file:")) {
+            String uri = resolvedLocation.startsWith("file://") ? resolvedLocation : "file://" + resolvedLocation.substring(5);
+            return java.util.Optional.of(Path.of(URI.create(uri)));
+        }
+        return hasScheme(resolvedLocation) ? java.util.Optional.empty() : java.util.Optional.of(Path.of(resolvedLocation));
     }
 
     /** A secret: may only come from an environment variable. Empty when not set. */

@@ -7,7 +7,6 @@ import dev.lakeforge.ingest.SourceSpec;
 import dev.lakeforge.lake.Lakehouse;
 import dev.lakeforge.lake.TableName;
 import dev.lakeforge.ml.BusinessModel;
-import dev.lakeforge.ml.forecast.ForecastDemandAction;
 import dev.lakeforge.publish.PublishSettings;
 import dev.lakeforge.refine.RefineSourceAction;
 import dev.lakeforge.runs.JobRun;
@@ -333,13 +332,7 @@ public final class BuildDocsAction {
             g.node(model, b.spec().name(), LineageGraph.Kind.MODEL, modelNames.contains(b.spec().name()) ? SiteReader.modelHref(b.spec().name()) : null);
             table(g, b.input().toString(), LineageGraph.Kind.GOLD, tables);
             g.edge(b.input().toString(), model);
-            List<TableName> outputs = new ArrayList<>();
-            outputs.add(b.output());
-            b.secondOutput().ifPresent(outputs::add);
-            if (b.job() == BusinessModel.Job.FORECAST) {
-                outputs.add(ForecastDemandAction.DEFAULT_BACKTEST_SERIES);
-            }
-            for (TableName o : outputs) {
+            for (TableName o : b.outputs()) {
                 if (tables.contains(o.toString())) {
                     table(g, o.toString(), LineageGraph.Kind.RESULT, tables);
                     g.edge(model, o.toString());
@@ -350,7 +343,7 @@ public final class BuildDocsAction {
         if (tables.contains(plan)) {
             table(g, plan, LineageGraph.Kind.RESULT, tables);
             g.edge(config.models().forecastTable(), plan);
-            for (TableName in : SiteReader.planInputs()) {
+            for (TableName in : dev.lakeforge.planning.PlanProductionAction.SILVER_INPUTS) {
                 table(g, in.toString(), LineageGraph.Kind.SILVER, tables);
                 g.edge(in.toString(), plan);
             }

@@ -25,14 +25,18 @@ public record DocsSettings(Path out, int runs, int sampleRows, int history, Stri
         int runs = raw.hasPath(PATH + ".runs") ? r.intInRange(PATH + ".runs", 1, 1000) : 30;
         int sample = raw.hasPath(PATH + ".sample-rows") ? r.intInRange(PATH + ".sample-rows", 0, 1000) : 10;
         int history = raw.hasPath(PATH + ".history") ? r.intInRange(PATH + ".history", 1, 1000) : 15;
-        String out = raw.hasPath(PATH + ".out") ? r.string(PATH + ".out").strip() : "";
-        r.throwIfProblems();
+        boolean outSet = raw.hasPath(PATH + ".out") && !r.string(PATH + ".out").isBlank();
         Path dir = null;
-        if (!out.isEmpty()) {
-            dir = local(out, config.home(), PATH + ".out");
-        } else if (isLocal(config.lakehouse().root())) {
-            dir = local(config.lakehouse().root(), config.home(), "lakeforge.lakehouse.root").resolve("docs");
+        if (outSet) {
+            String out = r.location(PATH + ".out");
+            dir = ConfigReader.localPath(out).orElse(null);
+            if (dir == null) {
+                r.problem(PATH + ".out", out, "a local folder (the docs are static files a browser opens)");
+            }
+        } else {
+            dir = ConfigReader.localPath(config.lakehouse().root()).map(p -> p.resolve("docs")).orElse(null);
         }
+        r.throwIfProblems();
         return new DocsSettings(dir, runs, sample, history, config.lakehouse().root());
     }
 
@@ -48,20 +52,6 @@ public record DocsSettings(Path out, int runs, int sampleRows, int history, Stri
                     "a local folder for the site (the docs are static files a browser opens), or lakeforge docs --out DIR");
         }
         return out;
-    }
-
-    private static boolean isLocal(String location) {
-        return !location.matches("^[A-Za-z][A-Za-z0-9+.\\-]*://.*") || location.startsWith("file:");
-    }
-
-    private static Path local(String location, Path home, String key) {
-        if (location.startsWith("file:")) {
-            return Path.of(java.net.URI.create(location.startsWith("file://") ? location : "file://" + location.substring(5)));
-        }
-        if (location.matches("^[A-Za-z][A-Za-z0-9+.\\-]*://.*")) {
-            throw new ConfigurationException(key, location, "a local folder (the docs are static files a browser opens)");
-        }
-        return home.resolve(location).toAbsolutePath().normalize();
     }
 
     public DocsSettings out(Path dir) {

@@ -48,7 +48,7 @@ public final class SiteModel {
 
     public record TablePage(String name, String layer, String description, long rows, long version, String lastModified,
                             List<ColumnRow> columns, List<VersionRow> history, List<String> sampleHeader, List<List<String>> sample,
-                            List<CheckRow> checks, String qualityChart, String rejectsTable, List<ReasonRow> reasons,
+                            List<CheckRow> checks, String qualityChart, Link rejects, List<ReasonRow> reasons,
                             String reasonsChart, List<Link> upstream, List<Link> downstream, String href) {
     }
 

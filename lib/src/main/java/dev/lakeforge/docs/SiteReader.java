@@ -12,7 +12,6 @@ import dev.lakeforge.maintenance.MaintainAction;
 import dev.lakeforge.ml.BusinessModel;
 import dev.lakeforge.ml.ModelRegistry;
 import dev.lakeforge.ml.forecast.ForecastDemandAction;
-import dev.lakeforge.planning.PlanProductionAction;
 import dev.lakeforge.publish.PublishSettings;
 import dev.lakeforge.quality.QualityResults;
 import dev.lakeforge.refine.RefineSourceAction;
@@ -103,8 +102,7 @@ final class SiteReader {
     // ---------------------------------------------------------------- runs
 
     List<Row> recentRuns() {
-        RunRecordStore store = new RunRecordStore(lakehouse, TableName.parse(config.runs().table()));
-        return store.recent(settings.runs(), Optional.empty());
+        return RunRecordStore.of(lakehouse, config).recent(settings.runs(), Optional.empty());
     }
 
     static SiteModel.RunRow runRow(Row r) {
@@ -221,16 +219,16 @@ final class SiteReader {
             }
         }
 
-        String rejectsTable = null;
+        TableName rejectsTable = null;
         List<SiteModel.ReasonRow> reasons = List.of();
         if ("silver".equals(name.layer())) {
             TableName q = TableName.of("quarantine", name.table());
             if (lakehouse.exists(q)) {
-                rejectsTable = q.toString();
+                rejectsTable = q;
                 reasons = reasons(lakehouse.read(q).select(explode(col("_reasons")).as("reason")));
             }
         } else if ("bronze".equals(name.layer()) && !name.equals(IngestSourceAction.REJECTS) && lakehouse.exists(IngestSourceAction.REJECTS)) {
-            rejectsTable = IngestSourceAction.REJECTS.toString();
+            rejectsTable = IngestSourceAction.REJECTS;
             reasons = reasons(lakehouse.read(IngestSourceAction.REJECTS).where(col("source").equalTo(name.table())).select("reason"));
         } else if ("quarantine".equals(name.layer())) {
             reasons = reasons(df.select(explode(col("_reasons")).as("reason")));
@@ -246,7 +244,8 @@ final class SiteReader {
         List<SiteModel.Link> up = lineage.upstream(qualified).stream().map(id -> new SiteModel.Link(lineage.label(id), lineage.href(id))).toList();
         List<SiteModel.Link> down = lineage.downstream(qualified).stream().map(id -> new SiteModel.Link(lineage.label(id), lineage.href(id))).toList();
         return new SiteModel.TablePage(qualified, name.layer(), d.tables().getOrDefault(qualified, ""), rows, version, lastModified, columns,
-                history, header, sample, checks, qualityChart, rejectsTable, reasons, reasonsChart, up, down, tableHref(qualified));
+                history, header, sample, checks, qualityChart,
+                rejectsTable == null ? null : new SiteModel.Link(rejectsTable.toString(), tableHref(rejectsTable.toString())), reasons, reasonsChart, up, down, tableHref(qualified));
     }
 
     private static List<SiteModel.ReasonRow> reasons(Dataset<Row> reasonColumn) {
@@ -353,13 +352,7 @@ final class SiteReader {
         List<SiteModel.Section> sections = new ArrayList<>();
         List<SiteModel.Link> outputs = new ArrayList<>();
         business.ifPresent(b -> {
-            List<TableName> out = new ArrayList<>();
-            out.add(b.output());
-            b.secondOutput().ifPresent(out::add);
-            if (b.job() == BusinessModel.Job.FORECAST) {
-                out.add(ForecastDemandAction.DEFAULT_BACKTEST_SERIES);
-            }
-            out.stream().filter(lakehouse::exists).forEach(t -> outputs.add(new SiteModel.Link(t.toString(), tableHref(t.toString()))));
+            b.outputs().stream().filter(lakehouse::exists).forEach(t -> outputs.add(new SiteModel.Link(t.toString(), tableHref(t.toString()))));
             sections.addAll(businessSections(b, name));
         });
         return new SiteModel.ModelPage(name, champion.getAs("task"), champion.getAs("algorithm"), metric,
@@ -577,11 +570,6 @@ final class SiteReader {
         out.add(new SiteModel.Section("Largest shortfalls", shortfalls.isEmpty() ? "No shortfall: every requirement fits the plants' capacity." : null,
                 null, null, List.of("week", "plant", "product", "required", "planned", "shortfall"), cells(shortfalls)));
         return out;
-    }
-
-    /** The inputs production planning reads besides the forecast. */
-    static List<TableName> planInputs() {
-        return PlanProductionAction.SILVER_INPUTS;
     }
 
     private static String fmt(double v) {

@@ -31,11 +31,10 @@ final class SilverTables {
 
     Dataset<Row> table(String name) {
         TableName t = TableName.of("silver", name);
-        Long v = pinned.get(t.toString());
-        if (v != null && v < 0) {
+        long version = version(t);
+        if (version < 0 && isPinned(t)) {
             throw new IllegalStateException(t + " did not exist yet for run date " + runDate + " (a run for a later date created it)");
         }
-        long version = v != null ? v : lakehouse.version(t).orElse(-1L);
         if (version < 0) {
             return lakehouse.read(t); // fails naming the missing table
         }
@@ -54,15 +53,13 @@ final class SilverTables {
     }
 
     boolean exists(String name) {
-        TableName t = TableName.of("silver", name);
-        Long v = pinned.get(t.toString());
-        return (v == null || v >= 0) && lakehouse.exists(t);
+        return version(TableName.of("silver", name)) >= 0;
     }
 
-    /** The version the marts read: the pinned one, or the latest. */
+    /** The version the marts read: the pinned one, or the latest; -1 when the table does not exist (for this date). */
     long version(TableName t) {
         Long v = pinned.get(t.toString());
-        return v != null ? v : lakehouse.version(t).orElseThrow();
+        return v != null ? v : lakehouse.version(t).orElse(-1L);
     }
 
     boolean isPinned(TableName t) {

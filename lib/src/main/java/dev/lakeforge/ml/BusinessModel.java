@@ -36,6 +36,17 @@ public record BusinessModel(ModelSpec spec, Job job, TableName output, Optional<
         }
     }
 
+    /** Every table applying the model writes: the output, the second output, and for a forecast its weekly backtest. */
+    public java.util.List<TableName> outputs() {
+        java.util.List<TableName> out = new java.util.ArrayList<>();
+        out.add(output);
+        secondOutput.ifPresent(out::add);
+        if (job == Job.FORECAST) {
+            out.add(dev.lakeforge.ml.forecast.ForecastDemandAction.DEFAULT_BACKTEST_SERIES);
+        }
+        return out;
+    }
+
     public static BusinessModel read(Path file) {
         Config c = ModelSpec.readConfig(file, "lakeforge.models.business");
         ModelSpec spec = ModelSpec.parse(c, file.getParent() == null ? Path.of("") : file.getParent());

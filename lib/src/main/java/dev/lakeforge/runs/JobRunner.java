@@ -3,7 +3,6 @@ package dev.lakeforge.runs;
 import dev.lakeforge.config.LoadedConfig;
 import dev.lakeforge.config.Secrets;
 import dev.lakeforge.lake.Lakehouse;
-import dev.lakeforge.lake.TableName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +36,7 @@ public final class JobRunner {
     public JobRunner(Lakehouse lakehouse, LoadedConfig config) {
         this.lakehouse = lakehouse;
         this.config = config;
-        this.store = new RunRecordStore(lakehouse, TableName.parse(config.config().runs().table()));
+        this.store = RunRecordStore.of(lakehouse, config.config());
     }
 
     public JobRunner clock(Clock clock) {

@@ -62,6 +62,11 @@ public final class RunRecordStore {
         this.table = table;
     }
 
+    /** The run records the configuration names ({@code lakeforge.runs.table}). */
+    public static RunRecordStore of(Lakehouse lakehouse, dev.lakeforge.config.LakeforgeConfig config) {
+        return new RunRecordStore(lakehouse, TableName.parse(config.runs().table()));
+    }
+
     public TableName table() {
         return table;
     }
