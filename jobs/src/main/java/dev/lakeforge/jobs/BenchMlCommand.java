@@ -96,7 +96,7 @@ final class BenchMlCommand implements Callable<Integer> {
                 .warmup(warmup)
                 .seed(seed)
                 .heapNote(heap == null || heap.isBlank() ? "LAKEFORGE_HEAP unset: bin/lakeforge's default -Xmx4g" : "LAKEFORGE_HEAP=" + heap)
-                .command(reproduce(heap))
+                .command(BenchCommands.reproduce(spec, heap))
                 .execute();
         System.out.println();
         System.out.println(r.markdown());
@@ -122,17 +122,5 @@ final class BenchMlCommand implements Callable<Integer> {
             out.add(f);
         }
         return out;
-    }
-
-    private String reproduce(String heap) {
-        StringBuilder sb = new StringBuilder();
-        sb.append("LAKEFORGE_HEAP=").append(heap == null || heap.isBlank() ? "4g" : heap).append(" bin/lakeforge bench-ml");
-        List<String> args = spec.commandLine().getParseResult().originalArgs();
-        // the parse result of a subcommand holds the whole command line, the subcommand's name included
-        int from = args.indexOf(spec.name()) + 1;
-        for (String a : args.subList(from, args.size())) {
-            sb.append(' ').append(a.matches("[A-Za-z0-9_./,=:@%+-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
-        }
-        return sb.toString();
     }
 }

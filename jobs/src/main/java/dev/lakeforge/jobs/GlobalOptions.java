@@ -54,4 +54,22 @@ public final class GlobalOptions {
     static LocalDate today() {
         return LocalDate.now(java.time.ZoneOffset.UTC);
     }
+
+    /** These options as command-line arguments, to hand to another Lakeforge process. */
+    List<String> asArguments() {
+        List<String> out = new ArrayList<>();
+        if (conf != null) {
+            out.add("--conf");
+            out.add(conf.toAbsolutePath().toString());
+        }
+        if (env != null) {
+            out.add("--env");
+            out.add(env);
+        }
+        for (String s : sets) {
+            out.add("--set");
+            out.add(s);
+        }
+        return out;
+    }
 }

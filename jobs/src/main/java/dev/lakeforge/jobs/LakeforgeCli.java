@@ -17,7 +17,7 @@ import java.time.format.DateTimeParseException;
         description = "Lakeforge: raw enterprise and market data into a Delta lakehouse, models on it, results for BI.",
         subcommands = {PipelineCommand.class, GenerateCommand.class, IngestCommand.class, RefineCommand.class, MartsCommand.class,
                 QualityCommand.class, ShowCommand.class, MaintainCommand.class, TrainCommand.class, ScoreCommand.class,
-                ModelsCommand.class, PredictCommand.class, PlanCommand.class, PublishCommand.class, DocsCommand.class, SqlCommand.class, QualityGateCommand.class, BenchCommand.class, BenchMlCommand.class, RunsCommand.class, ConfigCommand.class, CliSpecCommand.class,
+                ModelsCommand.class, PredictCommand.class, PlanCommand.class, PublishCommand.class, DocsCommand.class, SqlCommand.class, QualityGateCommand.class, BenchCommand.class, BenchLakehouseCommand.class, BenchMlCommand.class, BenchBaselineCommand.class, RunsCommand.class, ConfigCommand.class, CliSpecCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 job failed, 2 usage or configuration error.",
                 "Configuration: conf/application.conf < conf/env/<env>.conf < LAKEFORGE_* env vars < -D < --set."})

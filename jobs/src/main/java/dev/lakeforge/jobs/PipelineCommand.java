@@ -6,6 +6,7 @@ import dev.lakeforge.marts.MartResult;
 import dev.lakeforge.pipeline.PipelineSummary;
 import dev.lakeforge.refine.RefineResult;
 import dev.lakeforge.runs.JobRun;
+import dev.lakeforge.spark.WorkMeter;
 import picocli.CommandLine.Command;
 
 import java.util.LinkedHashMap;
@@ -58,52 +59,55 @@ final class PipelineCommand extends JobCommand {
         List<IngestResult> ingest = List.of();
         List<RefineResult> refine = List.of();
         List<MartResult> marts = List.of();
-        Map<String, Long> times = new LinkedHashMap<>();
+        Map<String, WorkMeter.Work> work = new LinkedHashMap<>();
         int n = 0;
-        for (String stage : stages) {
-            n++;
-            long t0 = System.nanoTime();
-            switch (stage) {
-                case "ingest" -> {
-                    System.out.printf("[%d/%d] ingest: landing files → bronze%n", n, stages.size());
-                    ingest = Stages.ingest(context, run, catalog, List.of());
-                }
-                case "refine" -> {
-                    System.out.printf("[%d/%d] refine: bronze → silver (quality, quarantine, merge)%n", n, stages.size());
-                    refine = Stages.refine(context, run, catalog, List.of());
-                }
-                case "marts" -> {
-                    System.out.printf("[%d/%d] marts: silver → gold%n", n, stages.size());
-                    marts = Stages.marts(context, run);
-                }
-                case "predict" -> {
-                    System.out.printf("[%d/%d] predict: train, register and apply %d business model(s)%n", n, stages.size(), models.size());
-                    Stages.predict(context, run, models);
-                }
-                case "plan" -> {
-                    System.out.printf("[%d/%d] plan: production plan from the demand forecast%n", n, stages.size());
-                    Stages.plan(context, run);
-                }
-                case "publish" -> {
-                    System.out.printf("[%d/%d] publish: gold → catalog and serving database%n", n, stages.size());
-                    Stages.publish(context, run, publish, false);
-                }
-                case "docs" -> {
-                    System.out.printf("[%d/%d] docs: the data docs site%n", n, stages.size());
-                    if (docs.hasOut()) {
-                        Stages.docs(context, run, docs);
-                    } else {
-                        System.out.printf("  docs   left out: the lakehouse root %s is not a local folder; set lakeforge.docs.out%n", docs.root());
+        try (WorkMeter meter = WorkMeter.on(context.lakehouse().spark())) {
+            for (String stage : stages) {
+                n++;
+                WorkMeter.Span span = meter.start();
+                switch (stage) {
+                    case "ingest" -> {
+                        System.out.printf("[%d/%d] ingest: landing files → bronze%n", n, stages.size());
+                        ingest = Stages.ingest(context, run, catalog, List.of());
                     }
+                    case "refine" -> {
+                        System.out.printf("[%d/%d] refine: bronze → silver (quality, quarantine, merge)%n", n, stages.size());
+                        refine = Stages.refine(context, run, catalog, List.of());
+                    }
+                    case "marts" -> {
+                        System.out.printf("[%d/%d] marts: silver → gold%n", n, stages.size());
+                        marts = Stages.marts(context, run);
+                    }
+                    case "predict" -> {
+                        System.out.printf("[%d/%d] predict: train, register and apply %d business model(s)%n", n, stages.size(), models.size());
+                        Stages.predict(context, run, models);
+                    }
+                    case "plan" -> {
+                        System.out.printf("[%d/%d] plan: production plan from the demand forecast%n", n, stages.size());
+                        Stages.plan(context, run);
+                    }
+                    case "publish" -> {
+                        System.out.printf("[%d/%d] publish: gold → catalog and serving database%n", n, stages.size());
+                        Stages.publish(context, run, publish, false);
+                    }
+                    case "docs" -> {
+                        System.out.printf("[%d/%d] docs: the data docs site%n", n, stages.size());
+                        if (docs.hasOut()) {
+                            Stages.docs(context, run, docs);
+                        } else {
+                            System.out.printf("  docs   left out: the lakehouse root %s is not a local folder; set lakeforge.docs.out%n", docs.root());
+                        }
+                    }
+                    default -> throw new IllegalStateException("unknown stage " + stage);
                 }
-                default -> throw new IllegalStateException("unknown stage " + stage);
+                WorkMeter.Work w = span.stop();
+                work.put(stage, w);
+                w.counters(stage).forEach(run::count);
             }
-            long ms = (System.nanoTime() - t0) / 1_000_000;
-            times.put(stage, ms);
-            run.count("stage_ms." + stage, ms);
         }
-        System.out.printf(Locale.ROOT, "%nStage times: %s%n", String.join(", ", times.entrySet().stream()
-                .map(e -> String.format(Locale.ROOT, "%s %.1f s", e.getKey(), e.getValue() / 1e3)).toList()));
+        System.out.printf(Locale.ROOT, "%nStage times: %s%n", String.join(", ", work.entrySet().stream()
+                .map(e -> String.format(Locale.ROOT, "%s %.1f s", e.getKey(), e.getValue().millis() / 1e3)).toList()));
+        System.out.println(PipelineSummary.formatWork(work));
         System.out.println(PipelineSummary.format(ingest, refine, marts));
     }
 }

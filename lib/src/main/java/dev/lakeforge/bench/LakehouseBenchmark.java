@@ -1,5 +1,6 @@
 package dev.lakeforge.bench;
 
+import dev.lakeforge.spark.HeapSampler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.management.GarbageCollectionNotificationInfo;
@@ -262,31 +263,19 @@ public final class LakehouseBenchmark {
 
     private SizeResult runSize(SourceCatalog catalog, HeapSampler heap, String size, String label) {
         long lines = EnterpriseDataGenerator.orderLinesForScale(size);
-        Path landing = workDir.resolve("landing-" + size).toAbsolutePath();
-        long g0 = System.nanoTime();
-        boolean reused = matchingManifest(landing, lines);
-        if (!reused) {
-            log.printf(Locale.ROOT, "[%s] generating %,d order lines into %s%n", label, lines, landing);
-            EnterpriseDataGenerator g = EnterpriseDataGenerator.create().orderLines(lines).seed(seed).outputDir(landing)
-                    .incrementalBatches(batches).dirt(DirtRates.defaults()).overwrite(true);
-            if (referenceDir != null) {
-                g = g.referenceDir(referenceDir);
-            }
-            GenerateResult gr = g.execute();
-            log.printf(Locale.ROOT, "[%s] generated %,d bytes in %.1f s%n", label, gr.bytesWritten(), gr.duration().toMillis() / 1000.0);
-        } else {
-            log.printf(Locale.ROOT, "[%s] reusing %s (same _manifest.json parameters)%n", label, landing);
-        }
-        double generateSeconds = reused ? 0 : (System.nanoTime() - g0) / 1e9;
-        Map<String, Long> landingRows = landingRowsPerFile(landing);
+        BenchLanding.Prepared prepared = BenchLanding.prepare(workDir, size, label, seed, batches, referenceDir, log);
+        Path landing = prepared.dir();
+        boolean reused = prepared.reused();
+        double generateSeconds = prepared.generateSeconds();
+        Map<String, Long> landingRows = BenchLanding.rowsPerFile(landing);
         long landingTotal = landingRows.values().stream().mapToLong(Long::longValue).sum();
-        long landingBytes = folderBytes(landing);
+        long landingBytes = BenchLanding.folderBytes(landing);
         LocalDate runDate = LandingBatches.latest(spark.sparkContext().hadoopConfiguration(), landing.toString(), LocalDate.MAX)
                 .orElseThrow(() -> new IllegalStateException("No batch folders in " + landing));
         List<SourceSpec> specs = catalog.inDependencyOrder();
 
         // (a) Lakeforge: the library actions, each command's body under its own JobRunner run.
-        Path lfRoot = freshDir(workDir.resolve("lake-" + label).resolve(LAKEFORGE));
+        Path lfRoot = BenchLanding.freshDir(workDir.resolve("lake-" + label).resolve(LAKEFORGE));
         Lakehouse lake = new Lakehouse(spark, lfRoot.toString(), config.config().retry());
         PrintStream summaries = new PrintStream(OutputStream.nullOutputStream());
         Map<String, Long> lfIngestMs = new java.util.concurrent.ConcurrentHashMap<>();
@@ -312,7 +301,7 @@ public final class LakehouseBenchmark {
         log(label, lfRefine);
 
         // (b) the plain-Spark baseline, same session, another fresh folder.
-        Path baseRoot = freshDir(workDir.resolve("lake-" + label).resolve(BASELINE));
+        Path baseRoot = BenchLanding.freshDir(workDir.resolve("lake-" + label).resolve(BASELINE));
         PlainSparkBaseline baseline = PlainSparkBaseline.create(spark).sources(specs).landing(landing.toString())
                 .root(baseRoot.toString()).runDate(runDate);
         List<PlainSparkBaseline.SourceTiming> baseTimes = new ArrayList<>();
@@ -338,8 +327,8 @@ public final class LakehouseBenchmark {
         }
         Map<String, Long> storage = new LinkedHashMap<>();
         for (String layer : LAYERS) {
-            storage.put(LAKEFORGE + "." + layer, folderBytes(lfRoot.resolve(layer)));
-            storage.put(BASELINE + "." + layer, folderBytes(baseRoot.resolve(layer)));
+            storage.put(LAKEFORGE + "." + layer, BenchLanding.folderBytes(lfRoot.resolve(layer)));
+            storage.put(BASELINE + "." + layer, BenchLanding.folderBytes(baseRoot.resolve(layer)));
         }
         return new SizeResult(size, lines, landing, landingBytes, reused, generateSeconds, runDate,
                 List.of(lfIngest, lfRefine, bIngest, bRefine), List.copyOf(sources), Map.copyOf(storage));
@@ -381,75 +370,8 @@ public final class LakehouseBenchmark {
 
     // ------------------------------------------------------------------ landing folders
 
-    private boolean matchingManifest(Path landing, long lines) {
-        Path manifest = landing.resolve("_manifest.json");
-        if (!Files.isRegularFile(manifest)) {
-            return false;
-        }
-        try {
-            JsonNode p = new ObjectMapper().readTree(manifest.toFile()).path("parameters");
-            return p.path("orderLines").asLong(-1) == lines && p.path("seed").asLong(Long.MIN_VALUE) == seed
-                    && p.path("incrementalBatches").asInt(-1) == batches;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /** Data lines per landing file ({@code <batch>/<file>}), from the manifest; reference files counted. */
-    private static Map<String, Long> landingRowsPerFile(Path landing) {
-        Map<String, Long> out = new LinkedHashMap<>();
-        try {
-            JsonNode root = new ObjectMapper().readTree(landing.resolve("_manifest.json").toFile());
-            for (JsonNode b : root.path("batches")) {
-                String batch = b.path("batch").asText();
-                b.path("files").fields().forEachRemaining(e -> out.put(batch + "/" + e.getKey(), e.getValue().path("lines").asLong()));
-            }
-            // files the manifest does not list (reference/ copies): count their data lines
-            Path ref = landing.resolve("reference");
-            if (Files.isDirectory(ref)) {
-                try (Stream<Path> files = Files.list(ref)) {
-                    for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
-                        try (Stream<String> lines = Files.lines(f, StandardCharsets.UTF_8)) {
-                            out.put("reference/" + f.getFileName(), Math.max(0, lines.count() - 1));
-                        }
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read the manifest of " + landing, e);
-        }
-        return out;
-    }
-
     private static boolean matches(SourceSpec spec, String relative) {
         return relative.matches(spec.path().replace(".", "\\.").replace("*", "[^/]*").replace("?", "[^/]"));
-    }
-
-    private static long folderBytes(Path dir) {
-        if (!Files.exists(dir)) {
-            return 0;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
-        } catch (IOException e) {
-            return -1;
-        }
-    }
-
-    private static Path freshDir(Path dir) {
-        try {
-            if (Files.exists(dir)) {
-                try (Stream<Path> s = Files.walk(dir)) {
-                    for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                        Files.delete(p);
-                    }
-                }
-            }
-            Files.createDirectories(dir);
-            return dir.toAbsolutePath();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot prepare " + dir, e);
-        }
     }
 
     // ------------------------------------------------------------------ report
@@ -611,101 +533,5 @@ public final class LakehouseBenchmark {
 
     private static double ratio(double a, double b) {
         return b == 0 ? 0 : a / b;
-    }
-
-    // ------------------------------------------------------------------ heap
-
-    /**
-     * The peak heap in use since the last {@link #reset()}: a daemon thread polls {@link MemoryMXBean} every 100 ms,
-     * and every GC reports the heap it found before collecting (the peaks between polls) and what it left.
-     */
-    static final class HeapSampler implements AutoCloseable {
-        private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        private final AtomicLong peak = new AtomicLong();
-        private final AtomicLong afterGc = new AtomicLong(-1);
-        private final Set<String> heapPools = new HashSet<>();
-        private final List<NotificationEmitter> emitters = new ArrayList<>();
-        private final NotificationListener listener = (n, handback) -> {
-            if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
-                GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
-                record(heapUsed(info.getGcInfo().getMemoryUsageBeforeGc()));
-                afterGc.accumulateAndGet(heapUsed(info.getGcInfo().getMemoryUsageAfterGc()), Math::max);
-            }
-        };
-        private final Thread poller;
-        private volatile boolean running = true;
-
-        HeapSampler() {
-            for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-                if (p.getType() == MemoryType.HEAP) {
-                    heapPools.add(p.getName());
-                }
-            }
-            for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-                if (gc instanceof NotificationEmitter e) {
-                    e.addNotificationListener(listener, null, null);
-                    emitters.add(e);
-                }
-            }
-            poller = new Thread(() -> {
-                while (running) {
-                    sample();
-                    try {
-                        Thread.sleep(100);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }, "bench-heap-sampler");
-            poller.setDaemon(true);
-            poller.start();
-        }
-
-        private long heapUsed(Map<String, MemoryUsage> pools) {
-            long used = 0;
-            for (Map.Entry<String, MemoryUsage> e : pools.entrySet()) {
-                if (heapPools.contains(e.getKey())) {
-                    used += e.getValue().getUsed();
-                }
-            }
-            return used;
-        }
-
-        private void record(long used) {
-            peak.accumulateAndGet(used, Math::max);
-        }
-
-        void sample() {
-            record(memory.getHeapMemoryUsage().getUsed());
-        }
-
-        void reset() {
-            peak.set(0);
-            afterGc.set(-1);
-            sample();
-        }
-
-        long peak() {
-            sample();
-            return peak.get();
-        }
-
-        /** The most heap still in use after a GC since the reset (an upper bound of the live data), -1 without a GC. */
-        long maxAfterGc() {
-            return afterGc.get();
-        }
-
-        @Override
-        public void close() {
-            running = false;
-            poller.interrupt();
-            for (NotificationEmitter e : emitters) {
-                try {
-                    e.removeNotificationListener(listener);
-                } catch (javax.management.ListenerNotFoundException ignored) {
-                    // already gone
-                }
-            }
-        }
     }
 }

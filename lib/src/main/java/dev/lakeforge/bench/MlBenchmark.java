@@ -1,5 +1,6 @@
 package dev.lakeforge.bench;
 
+import dev.lakeforge.spark.HeapSampler;
 import com.typesafe.config.ConfigFactory;
 import dev.lakeforge.ml.ModelSpec;
 import dev.lakeforge.ml.ModelTrainer;
@@ -278,7 +279,7 @@ public final class MlBenchmark {
         Instant started = Instant.now();
         List<Run> runs = new ArrayList<>();
         Map<Path, MlDataGenerator.Generated> data = new LinkedHashMap<>();
-        try (LakehouseBenchmark.HeapSampler heap = new LakehouseBenchmark.HeapSampler()) {
+        try (HeapSampler heap = new HeapSampler()) {
             if (warmup != null) {
                 long t0 = System.nanoTime();
                 log.printf(Locale.ROOT, "Warm-up of every family on %s rows (Spark only, not recorded)%n", warmup);
@@ -353,7 +354,7 @@ public final class MlBenchmark {
      * Generates (or reuses) one data set and trains every selected family on it, each on a freshly cached copy; records
      * the runs unless warming up.
      */
-    private void sparkSize(MlDataSet set, String size, LakehouseBenchmark.HeapSampler heap, List<Run> runs) {
+    private void sparkSize(MlDataSet set, String size, HeapSampler heap, List<Run> runs) {
         String label = runs == null ? "warm-up" : size;
         long rows = rows(size);
         Path dir = runs == null ? workDir.resolve("warmup") : workDir;
@@ -390,7 +391,7 @@ public final class MlBenchmark {
         return df;
     }
 
-    private SparkRun sparkRun(MlFamily f, MlDataGenerator.Generated g, Dataset<Row> data, LakehouseBenchmark.HeapSampler heap) {
+    private SparkRun sparkRun(MlFamily f, MlDataGenerator.Generated g, Dataset<Row> data, HeapSampler heap) {
         ModelSpec spec = ModelSpec.parse(ConfigFactory.parseString(f.spec(g.file())), workDir);
         System.gc();
         long gc0 = BenchMachine.gcMillis();

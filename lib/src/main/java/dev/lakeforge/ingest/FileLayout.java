@@ -12,6 +12,7 @@ import java.util.Map;
  * @param batchDate batch date or null
  * @param positions column name → field position in the header (CSV; empty for JSON)
  * @param fieldCount number of header fields (CSV)
+ * @param lines     where its lines start, for the line number of the first line of each split
  */
-record FileLayout(String checksum, Date batchDate, Map<String, Integer> positions, int fieldCount) implements Serializable {
+record FileLayout(String checksum, Date batchDate, Map<String, Integer> positions, int fieldCount, LineIndex lines) implements Serializable {
 }

@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -39,6 +41,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.Optional;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -68,6 +71,8 @@ public final class IngestSourceAction {
     public static final String ROW_HASH = "_row_hash";
     /** Longest line read; longer lines are skipped by the reader and reported as rejects. */
     static final int MAX_LINE_BYTES = 16 * 1024 * 1024;
+    static final int REJECTS_KEPT_PER_TASK = 5_000;
+    static final int REJECT_CHARS_KEPT_PER_TASK = 1 << 20;
     private static final Logger LOG = LoggerFactory.getLogger(IngestSourceAction.class);
 
     private final Lakehouse lakehouse;
@@ -193,10 +198,10 @@ public final class IngestSourceAction {
         LOG.info("Source {}: loading {} file(s), {} bytes, into {} (transaction {})", spec.name(), toLoad.size(),
                 toLoad.stream().mapToLong(LandingFile::size).sum(), bronze, txn);
 
-        org.apache.spark.util.LongAccumulator rejectedLines = spark.sparkContext().longAccumulator("rejected lines of " + spec.name());
+        RejectSink sink = new RejectSink(spark, spec.name());
         Dataset<Row> staging = SourceSpec.PARQUET.equals(spec.format())
                 ? readParquet(spark, toLoad, columns, layouts)
-                : parse(spark, toLoad, columns, layouts, rejectedLines);
+                : parse(spark, toLoad, columns, layouts, sink);
         Timestamp ingestTime = Timestamp.from(Instant.now());
         ensureBronze(bronze);
         List<Column> hashInputs = new ArrayList<>();
@@ -215,41 +220,58 @@ public final class IngestSourceAction {
         long bronzeVersion = lakehouse.version(bronze).orElseThrow();
         long loaded = rowsWritten(bronze, toLoad);
 
-        Dataset<Row> rejects = staging.where(col(StagingSchema.REJECT_REASON).isNotNull())
+        // The bronze write kept the rejected lines it met (one pass over the files). A second, distributed pass finds
+        // them only when there were too many to keep, or when finishing a stopped load, whose write Delta skipped as
+        // already committed.
+        StructType staged = staging.schema();
+        Optional<List<Row>> kept = resumed ? Optional.empty()
+                : SourceSpec.PARQUET.equals(spec.format()) ? Optional.of(List.of())
+                : sink.all(staged.fieldIndex(StagingSchema.SOURCE_FILE), staged.fieldIndex(StagingSchema.BYTE_OFFSET));
+        Dataset<Row> rejectDf = kept.isPresent()
+                ? rejectRows(spark.createDataFrame(kept.get(), staged), ingestTime)
+                : rejectRows(staging, ingestTime).persist(StorageLevel.DISK_ONLY());
+        try {
+            Map<String, Long> rejectsPerFile = new LinkedHashMap<>();
+            for (Row r : rejectDf.groupBy("file").count().collectAsList()) {
+                rejectsPerFile.put(r.getString(0), r.getLong(1));
+            }
+            long rejected = rejectsPerFile.values().stream().mapToLong(Long::longValue).sum();
+            if (rejected > 0) {
+                Dataset<Row> out = rejectDf.coalesce(1);
+                ConflictRetry.run(lakehouse.retry(), "append to " + REJECTS, () -> out.write().format("delta").mode("append")
+                        .option("txnAppId", "lakeforge.rejects." + spec.name()).option("txnVersion", txn)
+                        .save(lakehouse.path(REJECTS)));
+                run.wrote(REJECTS.toString(), lakehouse.version(REJECTS).orElseThrow(), rejected);
+            }
+            List<IngestLedger.Entry> done = new ArrayList<>(noted);
+            for (LandingFile f : toLoad) {
+                done.add(new IngestLedger.Entry(spec.name(), f, IngestLedger.INGESTED, txn, run.runId(), null,
+                        rejectsPerFile.getOrDefault(f.path(), 0L), resumed ? "load finished after an earlier run stopped" : null));
+            }
+            ledger.append(done);
+            if (!newColumns.isEmpty()) {
+                LOG.warn("Source {}: bronze table evolved with new column(s) {} (from {}). They stay in bronze; declare them in the"
+                        + " source schema to carry them to silver.", spec.name(), newColumns, filesWith(layouts, newColumns));
+            }
+            run.wrote(bronze.toString(), bronzeVersion, loaded);
+            run.count(spec.name() + ".rows_in", loaded + rejected);
+            run.count(spec.name() + ".rows_rejected", rejected);
+            run.count(spec.name() + ".rows_loaded", loaded);
+            return new IngestResult(spec.name(), found.size(), toLoad.size(), skipped, duplicates, empty, loaded, rejected, bronzeVersion,
+                    newColumns, resumed);
+        } finally {
+            rejectDf.unpersist();
+        }
+    }
+
+    /** Rejects-table rows from staging rows that carry a reason. */
+    private Dataset<Row> rejectRows(Dataset<Row> staged, Timestamp ingestTime) {
+        return staged.where(col(StagingSchema.REJECT_REASON).isNotNull())
                 .select(lit(spec.name()).as("source"), col(StagingSchema.SOURCE_FILE).as("file"),
                         col(StagingSchema.LINE_NUMBER).as("line_number"), col(StagingSchema.BYTE_OFFSET).as("byte_offset"),
                         col(StagingSchema.RAW_LINE).as("raw_line"), col(StagingSchema.REJECT_REASON).as("reason"),
                         col(StagingSchema.BATCH_DATE).as("batch_date"), col(StagingSchema.FILE_CHECKSUM).as("file_checksum"),
                         lit(run.runId()).as("run_id"), lit(ingestTime).as("ingest_time"));
-        // Rejected lines are found again only when the load met some (or when finishing a stopped load, whose
-        // bronze write Delta may have skipped as already committed).
-        List<Row> rejectRows = rejectedLines.value() > 0 || resumed ? resolveLineNumbers(rejects.collectAsList()) : List.of();
-        long rejected = rejectRows.size();
-        if (rejected > 0) {
-            Dataset<Row> rejectDf = spark.createDataFrame(rejectRows, rejects.schema()).coalesce(1);
-            ConflictRetry.run(lakehouse.retry(), "append to " + REJECTS, () -> rejectDf.write().format("delta").mode("append")
-                    .option("txnAppId", "lakeforge.rejects." + spec.name()).option("txnVersion", txn)
-                    .save(lakehouse.path(REJECTS)));
-            run.wrote(REJECTS.toString(), lakehouse.version(REJECTS).orElseThrow(), rejected);
-        }
-
-        Map<String, Long> rejectsPerFile = rejectRows.stream().collect(Collectors.groupingBy(r -> r.getString(1), Collectors.counting()));
-        List<IngestLedger.Entry> done = new ArrayList<>(noted);
-        for (LandingFile f : toLoad) {
-            done.add(new IngestLedger.Entry(spec.name(), f, IngestLedger.INGESTED, txn, run.runId(), null,
-                    rejectsPerFile.getOrDefault(f.path(), 0L), resumed ? "load finished after an earlier run stopped" : null));
-        }
-        ledger.append(done);
-        if (!newColumns.isEmpty()) {
-            LOG.warn("Source {}: bronze table evolved with new column(s) {} (from {}). They stay in bronze; declare them in the"
-                    + " source schema to carry them to silver.", spec.name(), newColumns, filesWith(layouts, newColumns));
-        }
-        run.wrote(bronze.toString(), bronzeVersion, loaded);
-        run.count(spec.name() + ".rows_in", loaded + rejected);
-        run.count(spec.name() + ".rows_rejected", rejected);
-        run.count(spec.name() + ".rows_loaded", loaded);
-        return new IngestResult(spec.name(), found.size(), toLoad.size(), skipped, duplicates, empty, loaded, rejected, bronzeVersion,
-                newColumns, resumed);
     }
 
     private static String filesWith(Map<String, FileLayout> layouts, List<String> columns) {
@@ -289,7 +311,7 @@ public final class IngestSourceAction {
             return parquetLayout(f, batch, extra);
         }
         if (!SourceSpec.CSV.equals(spec.format())) {
-            return new FileLayout(f.checksum(), batch, Map.of(), 0);
+            return new FileLayout(f.checksum(), batch, Map.of(), 0, f.lines());
         }
         String header;
         try (FSDataInputStream in = open(f.path());
@@ -335,7 +357,7 @@ public final class IngestSourceAction {
                 extra.add(n);
             }
         }
-        return new FileLayout(f.checksum(), batch, positions, fields.size());
+        return new FileLayout(f.checksum(), batch, positions, fields.size(), f.lines());
     }
 
     private FileLayout parquetLayout(LandingFile f, Date batch, Set<String> extra) {
@@ -358,7 +380,7 @@ public final class IngestSourceAction {
                 extra.add(fields.get(i));
             }
         }
-        return new FileLayout(f.checksum(), batch, positions, fields.size());
+        return new FileLayout(f.checksum(), batch, positions, fields.size(), f.lines());
     }
 
     /** Parquet files are typed and structured: every row loads (its values as strings); no line-level rejects. */
@@ -430,7 +452,7 @@ public final class IngestSourceAction {
     }
 
     private Dataset<Row> parse(SparkSession spark, List<LandingFile> files, List<String> columns, Map<String, FileLayout> layouts,
-                               org.apache.spark.util.LongAccumulator rejected) {
+                               RejectSink rejects) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Configuration conf = new Configuration(spark.sparkContext().hadoopConfiguration());
         conf.setInt("mapreduce.input.linerecordreader.line.maxlength", MAX_LINE_BYTES);
@@ -439,17 +461,58 @@ public final class IngestSourceAction {
         JavaNewHadoopRDD<LongWritable, Text> lines = (JavaNewHadoopRDD<LongWritable, Text>) jsc.newAPIHadoopFile(paths,
                 TextInputFormat.class, LongWritable.class, Text.class, conf);
         Broadcast<LineParser> parser = jsc.broadcast(new LineParser(spec.format(), columns, layouts, delimiter()));
-        JavaRDD<Row> rows = lines.mapPartitionsWithInputSplit((split, it) -> parsePartition(split, it, parser.value(), rejected), true);
+        Broadcast<org.apache.spark.util.SerializableConfiguration> hadoop = jsc.broadcast(new org.apache.spark.util.SerializableConfiguration(conf));
+        JavaRDD<Row> rows = lines.mapPartitionsWithInputSplit((split, it) -> parsePartition(split, it, parser.value(), hadoop.value().value(),
+                layouts, rejects), true);
         return spark.createDataFrame(rows, StagingSchema.of(columns));
     }
 
+    /**
+     * Rejected lines, gathered while the bronze write parses the files, so that no second pass is needed to find
+     * them: up to {@value #REJECTS_KEPT_PER_TASK} lines or {@value #REJECT_CHARS_KEPT_PER_TASK} characters per task
+     * travel to the driver; past that a task only counts, and the rejects are written by a second, distributed pass.
+     */
+    static final class RejectSink implements java.io.Serializable {
+        final org.apache.spark.util.LongAccumulator rejected;
+        final org.apache.spark.util.LongAccumulator overflow;
+        final org.apache.spark.util.CollectionAccumulator<Row> kept;
+
+        RejectSink(SparkSession spark, String source) {
+            rejected = spark.sparkContext().longAccumulator("rejected lines of " + source);
+            overflow = spark.sparkContext().longAccumulator("rejected lines of " + source + " not kept");
+            kept = spark.sparkContext().collectionAccumulator("rejected lines of " + source + " kept");
+        }
+
+        /** The rejected lines the load met, when every one was kept (one per file and offset); empty when not. */
+        Optional<List<Row>> all(int fileColumn, int offsetColumn) {
+            if (overflow.value() > 0) {
+                return Optional.empty();
+            }
+            Map<String, Row> distinct = new LinkedHashMap<>();
+            for (Row r : kept.value()) {
+                distinct.putIfAbsent(r.getString(fileColumn) + "@" + r.getLong(offsetColumn), r);
+            }
+            return distinct.size() == rejected.value() ? Optional.of(new ArrayList<>(distinct.values())) : Optional.empty();
+        }
+    }
+
     private static Iterator<Row> parsePartition(InputSplit split, Iterator<scala.Tuple2<LongWritable, Text>> it, LineParser parser,
-                                                org.apache.spark.util.LongAccumulator rejected) {
+                                                Configuration conf, Map<String, FileLayout> layouts, RejectSink rejects) throws IOException {
         FileSplit fileSplit = (FileSplit) split;
         String file = fileSplit.getPath().toString();
-        boolean firstSplit = fileSplit.getStart() == 0;
+        long base;
+        if (fileSplit.getStart() == 0) {
+            base = 0;
+        } else {
+            FileLayout layout = layouts.get(file);
+            try (FSDataInputStream in = fileSplit.getPath().getFileSystem(conf).open(fileSplit.getPath())) {
+                base = layout.lines().base(fileSplit.getStart(), in);
+            }
+        }
         return new Iterator<>() {
             long index;
+            int keptRows;
+            long keptChars;
             Row next;
 
             private void advance() {
@@ -458,11 +521,20 @@ public final class IngestSourceAction {
                     scala.Tuple2<LongWritable, Text> t = it.next();
                     long offset = t._1().get();
                     Text text = t._2();
-                    Long lineNumber = firstSplit ? index + 1 : null;
+                    long lineNumber = base + index + 1;
                     index++;
                     next = parser.parse(file, offset, lineNumber, text.getBytes(), text.getLength());
                     if (next != null && !next.isNullAt(next.size() - 1)) {
-                        rejected.add(1);
+                        rejects.rejected.add(1);
+                        String raw = next.getString(next.size() - 2); // the raw line, before the reason
+                        int chars = raw == null ? 0 : raw.length();
+                        if (keptRows < REJECTS_KEPT_PER_TASK && keptChars + chars <= REJECT_CHARS_KEPT_PER_TASK) {
+                            rejects.kept.add(next);
+                            keptRows++;
+                            keptChars += chars;
+                        } else {
+                            rejects.overflow.add(1);
+                        }
                     }
                 }
             }
@@ -489,58 +561,5 @@ public final class IngestSourceAction {
 
     private static String escapeGlob(String path) {
         return path.replaceAll("([{}\\[\\]*?,\\\\])", "\\\\$1");
-    }
-
-    /** Line numbers for rejected lines in later splits of large files: count the line breaks before them. */
-    private List<Row> resolveLineNumbers(List<Row> rejects) {
-        List<Row> out = new ArrayList<>(rejects.size());
-        Map<String, List<Long>> missing = new HashMap<>();
-        for (Row r : rejects) {
-            if (r.isNullAt(2)) {
-                missing.computeIfAbsent(r.getString(1), k -> new ArrayList<>()).add(r.getLong(3));
-            }
-        }
-        Map<String, Map<Long, Long>> numbers = new HashMap<>();
-        for (Map.Entry<String, List<Long>> e : missing.entrySet()) {
-            numbers.put(e.getKey(), countLines(e.getKey(), e.getValue()));
-        }
-        for (Row r : rejects) {
-            if (!r.isNullAt(2)) {
-                out.add(r);
-                continue;
-            }
-            Object[] v = new Object[r.size()];
-            for (int i = 0; i < v.length; i++) {
-                v[i] = r.get(i);
-            }
-            v[2] = numbers.get(r.getString(1)).get(r.getLong(3));
-            out.add(org.apache.spark.sql.RowFactory.create(v));
-        }
-        return out;
-    }
-
-    private Map<Long, Long> countLines(String file, List<Long> offsets) {
-        List<Long> sorted = offsets.stream().sorted().toList();
-        Map<Long, Long> out = new HashMap<>();
-        byte[] buf = new byte[1 << 16];
-        long pos = 0;
-        long lines = 0;
-        int next = 0;
-        try (FSDataInputStream in = open(file)) {
-            int n;
-            while (next < sorted.size() && (n = in.read(buf)) > 0) {
-                for (int i = 0; i < n && next < sorted.size(); i++, pos++) {
-                    while (next < sorted.size() && sorted.get(next) == pos) {
-                        out.put(sorted.get(next++), lines + 1);
-                    }
-                    if (buf[i] == '\n') {
-                        lines++;
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot count lines of " + file, e);
-        }
-        return out;
     }
 }

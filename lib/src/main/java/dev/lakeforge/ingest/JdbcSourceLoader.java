@@ -45,7 +45,7 @@ final class JdbcSourceLoader {
     IngestResult execute() {
         String pseudoPath = "jdbc:" + spec.name() + "/" + runDate;
         String checksum = sha256(pseudoPath);
-        LandingFile extract = new LandingFile(pseudoPath, pseudoPath, Optional.of(runDate), 0, checksum);
+        LandingFile extract = new LandingFile(pseudoPath, pseudoPath, Optional.of(runDate), 0, checksum, LineIndex.NONE);
         IngestLedger ledger = new IngestLedger(lakehouse);
         TableName bronze = IngestSourceAction.bronze(spec);
         if (ledger.state(spec.name()).doneByChecksum().containsKey(checksum)) {

@@ -11,6 +11,7 @@ import java.util.Optional;
  * @param batchDate the batch (business) date from the first folder name, when it is a date
  * @param size      bytes
  * @param checksum  SHA-256 of the content, hex
+ * @param lines     where its lines start (counted with the checksum), for exact line numbers in every split
  */
-public record LandingFile(String path, String relative, Optional<LocalDate> batchDate, long size, String checksum) {
+public record LandingFile(String path, String relative, Optional<LocalDate> batchDate, long size, String checksum, LineIndex lines) {
 }

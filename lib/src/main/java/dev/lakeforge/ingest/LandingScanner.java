@@ -51,7 +51,9 @@ public final class LandingScanner {
                 if (batch.isPresent() && batch.get().isAfter(runDate)) {
                     continue;
                 }
-                out.add(new LandingFile(full, relative, batch, st.getLen(), checksum(fs, st.getPath())));
+                LineIndex.Builder lines = new LineIndex.Builder();
+                String checksum = checksum(fs, st.getPath(), lines);
+                out.add(new LandingFile(full, relative, batch, st.getLen(), checksum, lines.build()));
             }
             out.sort(Comparator.comparing((LandingFile f) -> f.batchDate().orElse(LocalDate.MIN)).thenComparing(LandingFile::relative));
             return out;
@@ -72,7 +74,8 @@ public final class LandingScanner {
         }
     }
 
-    static String checksum(FileSystem fs, Path p) throws IOException {
+    /** SHA-256 of the file, hex; its line breaks go to {@code lines} as the bytes are read (one pass for both). */
+    static String checksum(FileSystem fs, Path p, LineIndex.Builder lines) throws IOException {
         MessageDigest md;
         try {
             md = MessageDigest.getInstance("SHA-256");
@@ -84,6 +87,7 @@ public final class LandingScanner {
             int n;
             while ((n = in.read(buf)) > 0) {
                 md.update(buf, 0, n);
+                lines.update(buf, 0, n);
             }
         }
         return HexFormat.of().formatHex(md.digest());

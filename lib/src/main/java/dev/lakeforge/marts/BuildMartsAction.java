@@ -68,6 +68,21 @@ public final class BuildMartsAction {
         return this;
     }
 
+    /**
+     * What each gold table is, over the latest silver: the marts' queries without their bookkeeping (incremental
+     * dates, watermarks, lineage, run records) — for notebooks and for the benchmark's plain-Spark baseline.
+     */
+    public static Map<TableName, Dataset<Row>> definitions(Lakehouse lakehouse, LocalDate runDate) {
+        SilverTables silver = new SilverTables(lakehouse, runDate, Map.of());
+        Map<TableName, Dataset<Row>> out = new LinkedHashMap<>();
+        out.put(SALES_DAILY, SalesDailyMart.build(silver.fresh(), null));
+        out.put(CUSTOMER_FEATURES, CustomerFeaturesMart.build(silver.fresh()));
+        out.put(PRODUCT_DEMAND_WEEKLY, ProductDemandWeeklyMart.build(silver.fresh()));
+        out.put(INTERACTIONS, InteractionsMart.build(silver.fresh()));
+        out.put(MARKET_DAILY, MarketDailyMart.build(silver.fresh()));
+        return out;
+    }
+
     public List<MartResult> execute() {
         Map<String, Long> pinned = runRecords == null ? Map.of()
                 : runRecords.versionsBeforeLaterRuns(runDate, "silver.", Set.of("maintain"));

@@ -3,6 +3,7 @@ package dev.lakeforge.pipeline;
 import dev.lakeforge.ingest.IngestResult;
 import dev.lakeforge.marts.MartResult;
 import dev.lakeforge.refine.RefineResult;
+import dev.lakeforge.spark.WorkMeter;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +40,17 @@ public final class PipelineSummary {
                 sb.append(String.format(Locale.ROOT, "%-30s %-14s %,12d %8d%n", m.table(), m.mode(), m.rows(), m.version()));
             }
         }
+        return sb.toString();
+    }
+
+    /** What each stage cost Spark (as {@link WorkMeter} measured it), one line per stage. */
+    public static String formatWork(Map<String, WorkMeter.Work> work) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-8s %9s %12s %10s %10s %10s %10s %10s %10s %8s%n", "stage", "time",
+                "task CPU", "read", "shuffled", "spilled", "written", "peak heap", "live heap", "GC"));
+        work.forEach((stage, w) -> sb.append(String.format(Locale.ROOT, "%-8s %7.1f s %10.1f s %10s %10s %10s %10s %10s %10s %6.1f s%n", stage,
+                w.millis() / 1e3, w.taskCpuMillis() / 1e3, WorkMeter.bytes(w.inputBytes()), WorkMeter.bytes(w.shuffleWriteBytes()),
+                WorkMeter.bytes(w.spillBytes()), WorkMeter.bytes(w.outputBytes()), WorkMeter.bytes(w.peakHeapBytes()),
+                WorkMeter.bytes(w.liveHeapBytes()), w.gcMillis() / 1e3)));
         return sb.toString();
     }
 }

@@ -133,6 +133,67 @@ class IngestSourceActionTest {
         assertThat(bronze.select("_row_hash").distinct().count()).isEqualTo(5);
     }
 
+    /** A file of {@code lines} data lines, each holding its own line number; a bad line every {@code badEvery}. */
+    private static String[] numberedOrders(int lines, int badEvery) {
+        String[] out = new String[lines + 1];
+        out[0] = "order_id,customer_id,quantity,updated_at";
+        for (int i = 1; i <= lines; i++) {
+            int line = i + 1;
+            // lines of varied length, so that split boundaries fall anywhere inside a line
+            String pad = "x".repeat(line % 37);
+            out[i] = line % badEvery == 0 ? "BAD-" + line + ",only two fields " + pad
+                    : "L" + line + ",C" + pad + "," + (line % 100) + ",2024-01-01T10:00:00Z";
+        }
+        return out;
+    }
+
+    @Test
+    void everyRowOfAFileReadInManySplitsHasItsExactLineNumber() {
+        TestLakehouse t = SparkExtension.newLakehouseWithConf(CONF);
+        Lakehouse lake = t.lakehouse();
+        int lines = 60_000;
+        LandingFiles.write(landing(t), "2024-01-01/erp/orders.csv", numberedOrders(lines, 997));
+        org.apache.hadoop.conf.Configuration conf = t.spark().sparkContext().hadoopConfiguration();
+        String before = conf.get("mapreduce.input.fileinputformat.split.maxsize");
+        // ~2.4 MB in splits of 100,003 bytes: most splits start mid-line and away from the line index's chunk marks
+        conf.set("mapreduce.input.fileinputformat.split.maxsize", "100003");
+        try {
+            IngestResult r = ingest(t, "orders", D1);
+            long expectedBad = java.util.stream.IntStream.rangeClosed(2, lines + 1).filter(l -> l % 997 == 0).count();
+            assertThat(r.rowsRejected()).isEqualTo(expectedBad).isEqualTo(60);
+            assertThat(r.rowsLoaded()).isEqualTo(lines - expectedBad);
+            var bronze = lake.read(IngestSourceAction.bronze(SourceCatalog.from(t.loaded().config()).get("orders")));
+            assertThat(bronze.where(col("_line_number").isNull()).count()).as("every row has its line number").isZero();
+            assertThat(bronze.where(org.apache.spark.sql.functions.concat(org.apache.spark.sql.functions.lit("L"),
+                    col("_line_number").cast("string")).notEqual(col("order_id"))).count()).as("and it is the right one").isZero();
+            List<Row> rejects = lake.read(IngestSourceAction.REJECTS).orderBy("line_number").collectAsList();
+            assertThat(rejects).hasSize((int) expectedBad).allSatisfy(x -> assertThat(x.<String>getAs("raw_line"))
+                    .startsWith("BAD-" + x.<Long>getAs("line_number") + ","));
+        } finally {
+            if (before == null) {
+                conf.unset("mapreduce.input.fileinputformat.split.maxsize");
+            } else {
+                conf.set("mapreduce.input.fileinputformat.split.maxsize", before);
+            }
+        }
+    }
+
+    @Test
+    void moreRejectsThanATaskKeepsAreWrittenByASecondPassWithNoneLost() {
+        TestLakehouse t = SparkExtension.newLakehouseWithConf(CONF);
+        int lines = IngestSourceAction.REJECTS_KEPT_PER_TASK * 2 + 123;
+        // every line is bad: one task (one small file) meets more than it may keep
+        LandingFiles.write(landing(t), "2024-01-01/erp/orders.csv", numberedOrders(lines, 1));
+        IngestResult r = ingest(t, "orders", D1);
+        assertThat(r.rowsRejected()).isEqualTo(lines);
+        assertThat(r.rowsLoaded()).isZero();
+        var rejects = t.lakehouse().read(IngestSourceAction.REJECTS);
+        assertThat(rejects.count()).isEqualTo(lines);
+        assertThat(rejects.select("line_number").distinct().count()).isEqualTo(lines);
+        assertThat(rejects.agg(org.apache.spark.sql.functions.min("line_number"), org.apache.spark.sql.functions.max("line_number")).first()
+                .toString()).isEqualTo("[2," + (lines + 1) + "]");
+    }
+
     @Test
     void duplicateFileUnderANewNameAndEmptyFilesAreRecordedNotLoaded() {
         TestLakehouse t = SparkExtension.newLakehouseWithConf(CONF);

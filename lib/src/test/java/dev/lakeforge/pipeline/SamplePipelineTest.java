@@ -19,6 +19,7 @@ import dev.lakeforge.runs.JobRunner;
 import dev.lakeforge.runs.RunRecord;
 import dev.lakeforge.testing.SparkExtension;
 import dev.lakeforge.testing.TestLakehouse;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -497,6 +498,35 @@ class SamplePipelineTest {
             assertThat(reports.get("tables/silver.products.html").text()).as("markup in the data shows as text").contains(injected);
             System.out.printf("data docs: %d pages opened in %s without a console error%n", reports.size(), chromium.get());
         }
+    }
+
+    @Test
+    @Order(14)
+    void theMartsBaselineComputesTheSameGoldAndItsWorkIsMeasured() {
+        // the benchmark's plain-Spark marts: the same queries over this lakehouse's silver, plain overwrites
+        Path root = t.root().resolve("plain-baseline");
+        Map<String, dev.lakeforge.spark.WorkMeter.Work> work = dev.lakeforge.bench.PlainPipelineBaseline.create(t.spark())
+                .root(root.toString()).silverFrom(lake.root()).runDate(LAST_BATCH).stages(List.of("marts")).execute();
+        assertThat(work).containsOnlyKeys("marts");
+        dev.lakeforge.spark.WorkMeter.Work w = work.get("marts");
+        assertThat(w.tasks()).isPositive();
+        assertThat(w.shuffleWriteBytes()).as("the marts aggregate: they shuffle").isPositive();
+        assertThat(w.shuffleReadBytes()).isPositive();
+        assertThat(w.inputBytes()).as("silver read").isPositive();
+        assertThat(w.outputBytes()).as("gold written").isPositive();
+        assertThat(w.peakHeapBytes()).isPositive();
+        assertThat(dev.lakeforge.spark.WorkMeter.Work.fromCounters(w.counters("marts"), "marts")).isEqualTo(w);
+        for (TableName gold : List.of(BuildMartsAction.SALES_DAILY, BuildMartsAction.CUSTOMER_FEATURES, BuildMartsAction.PRODUCT_DEMAND_WEEKLY,
+                BuildMartsAction.INTERACTIONS, BuildMartsAction.MARKET_DAILY)) {
+            Dataset<Row> plain = t.spark().read().format("delta").load(root.resolve(gold.layer()).resolve(gold.table()).toString());
+            assertThat(plain.count()).as(gold.toString()).isEqualTo(lake.read(gold).count()).isPositive();
+        }
+        Row lf = lake.read(BuildMartsAction.SALES_DAILY).agg(org.apache.spark.sql.functions.sum("revenue"),
+                org.apache.spark.sql.functions.sum("units")).first();
+        Row plain = t.spark().read().format("delta").load(root.resolve("gold/sales_daily").toString())
+                .agg(org.apache.spark.sql.functions.sum("revenue"), org.apache.spark.sql.functions.sum("units")).first();
+        assertThat(plain.getDouble(0)).isCloseTo(lf.getDouble(0), org.assertj.core.api.Assertions.within(0.01));
+        assertThat(plain.getLong(1)).isEqualTo(lf.getLong(1));
     }
 
     Map<String, Long> versions() {
