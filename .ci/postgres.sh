@@ -4,6 +4,8 @@
 #   .ci/postgres.sh start   installs Debian's PostgreSQL if missing, creates a cluster under target/postgres (as the
 #                           postgres user: initdb refuses root), starts it on 127.0.0.1 and prints the variables to export
 #   .ci/postgres.sh stop    stops it and removes the data
+#   .ci/postgres.sh pause   kills the server at once (as a crash or a lost machine would), keeping the data
+#   .ci/postgres.sh resume  starts it again on the same data (for the test of a database that goes away mid-load)
 #
 # It creates the databases `lakeforge` (serving) and `lakeforge_metastore` (a Hive metastore), owned by the writer
 # account `lakeforge_writer` (password from LAKEFORGE_SERVING_PASSWORD, random when unset). The variables go to
@@ -22,6 +24,17 @@ pgbin() {
 
 as_postgres() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+data_dir() {
+  local data="$root/data"
+  [ -f "$root/data-location" ] && data=$(cat "$root/data-location")
+  echo "$data"
+}
+
+start_server() {
+  as_postgres "$1/pg_ctl" -D "$2" -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$2 -c fsync=off" \
+    -l "$2/server.log" -w start >/dev/null
 }
 
 case "${1:-}" in
@@ -46,8 +59,7 @@ case "${1:-}" in
     mkdir -p "$data"
     [ "$(id -u)" = 0 ] && chown -R postgres:postgres "$(dirname "$data")"
     as_postgres "$bin/initdb" -D "$data" -U postgres --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >/dev/null
-    as_postgres "$bin/pg_ctl" -D "$data" -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$data -c fsync=off" \
-      -l "$data/server.log" -w start >/dev/null
+    start_server "$bin" "$data"
     pw="${LAKEFORGE_SERVING_PASSWORD:-$(head -c 18 /dev/urandom | base64 | tr -dc A-Za-z0-9)}"
     as_postgres "$bin/psql" -q -h "$data" -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 \
       -c "CREATE ROLE lakeforge_writer LOGIN PASSWORD '$pw' CREATEROLE" \
@@ -72,6 +84,16 @@ EOF
     rm -rf "$root" "$envfile"
     echo "PostgreSQL stopped"
     ;;
+  pause)
+    bin=$(pgbin)
+    as_postgres "$bin/pg_ctl" -D "$(data_dir)" -m immediate -w stop >/dev/null
+    echo "PostgreSQL killed (data kept; .ci/postgres.sh resume starts it again)"
+    ;;
+  resume)
+    bin=$(pgbin)
+    start_server "$bin" "$(data_dir)"
+    echo "PostgreSQL started again"
+    ;;
   *)
-    echo "usage: $0 start|stop" >&2; exit 2 ;;
+    echo "usage: $0 start|stop|pause|resume" >&2; exit 2 ;;
 esac

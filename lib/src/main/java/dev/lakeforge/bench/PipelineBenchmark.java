@@ -339,7 +339,9 @@ public final class PipelineBenchmark {
 
     String markdown(List<SizeRun> runs, Instant started) {
         StringBuilder sb = new StringBuilder();
-        sb.append("# Pipeline benchmark: every stage at 1M, 10M and 50M order lines\n\n");
+        sb.append("# Pipeline benchmark: every stage of the pipeline against data size\n\n");
+        sb.append("Written by `lakeforge bench` (`dev.lakeforge.bench.PipelineBenchmark`). What the profiles showed and what was changed "
+                + "because of them: [performance.md](performance.md).\n\n");
         sb.append("Run on ").append(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC).format(started))
                 .append(" UTC.\n\n");
         sb.append("**Machine:** ").append(BenchMachine.describe(spark, "")).append(". Each measured run is a JVM of its own with `-Xmx")

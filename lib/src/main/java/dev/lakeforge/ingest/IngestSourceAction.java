@@ -13,7 +13,6 @@ import org.apache.hadoop.io.LongWritable;
 import org.apache.hadoop.io.Text;
 import org.apache.hadoop.mapreduce.InputSplit;
 import org.apache.hadoop.mapreduce.lib.input.FileSplit;
-import org.apache.hadoop.mapreduce.lib.input.TextInputFormat;
 import org.apache.spark.api.java.JavaNewHadoopRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -455,11 +454,12 @@ public final class IngestSourceAction {
                                RejectSink rejects) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Configuration conf = new Configuration(spark.sparkContext().hadoopConfiguration());
-        conf.setInt("mapreduce.input.linerecordreader.line.maxlength", MAX_LINE_BYTES);
+        conf.setInt(BoundedLineInputFormat.MAX_BYTES_KEY, MAX_LINE_BYTES);
         String paths = files.stream().map(f -> escapeGlob(f.path())).collect(Collectors.joining(","));
         @SuppressWarnings("unchecked")
-        JavaNewHadoopRDD<LongWritable, Text> lines = (JavaNewHadoopRDD<LongWritable, Text>) jsc.newAPIHadoopFile(paths,
-                TextInputFormat.class, LongWritable.class, Text.class, conf);
+        JavaNewHadoopRDD<LongWritable, BoundedLineInputFormat.BoundedLine> lines =
+                (JavaNewHadoopRDD<LongWritable, BoundedLineInputFormat.BoundedLine>) jsc.newAPIHadoopFile(paths,
+                        BoundedLineInputFormat.class, LongWritable.class, BoundedLineInputFormat.BoundedLine.class, conf);
         Broadcast<LineParser> parser = jsc.broadcast(new LineParser(spec.format(), columns, layouts, delimiter()));
         Broadcast<org.apache.spark.util.SerializableConfiguration> hadoop = jsc.broadcast(new org.apache.spark.util.SerializableConfiguration(conf));
         JavaRDD<Row> rows = lines.mapPartitionsWithInputSplit((split, it) -> parsePartition(split, it, parser.value(), hadoop.value().value(),
@@ -496,7 +496,8 @@ public final class IngestSourceAction {
         }
     }
 
-    private static Iterator<Row> parsePartition(InputSplit split, Iterator<scala.Tuple2<LongWritable, Text>> it, LineParser parser,
+    private static Iterator<Row> parsePartition(InputSplit split, Iterator<scala.Tuple2<LongWritable, BoundedLineInputFormat.BoundedLine>> it,
+                                                LineParser parser,
                                                 Configuration conf, Map<String, FileLayout> layouts, RejectSink rejects) throws IOException {
         FileSplit fileSplit = (FileSplit) split;
         String file = fileSplit.getPath().toString();
@@ -518,12 +519,14 @@ public final class IngestSourceAction {
             private void advance() {
                 next = null;
                 while (next == null && it.hasNext()) {
-                    scala.Tuple2<LongWritable, Text> t = it.next();
+                    scala.Tuple2<LongWritable, BoundedLineInputFormat.BoundedLine> t = it.next();
                     long offset = t._1().get();
-                    Text text = t._2();
+                    BoundedLineInputFormat.BoundedLine text = t._2();
                     long lineNumber = base + index + 1;
                     index++;
-                    next = parser.parse(file, offset, lineNumber, text.getBytes(), text.getLength());
+                    next = text.truncated()
+                            ? parser.tooLong(file, offset, lineNumber, text.getBytes(), text.getLength(), text.fullLength(), MAX_LINE_BYTES)
+                            : parser.parse(file, offset, lineNumber, text.getBytes(), text.getLength());
                     if (next != null && !next.isNullAt(next.size() - 1)) {
                         rejects.rejected.add(1);
                         String raw = next.getString(next.size() - 2); // the raw line, before the reason

@@ -91,6 +91,14 @@ final class LineParser implements Serializable {
         return RowFactory.create(values);
     }
 
+    /** A line longer than the limit: rejected with its start as the raw line (the reader kept only the first bytes). */
+    Row tooLong(String file, long offset, Long lineNumber, byte[] bytes, int kept, long fullLength, int limit) {
+        String start = new String(bytes, 0, Math.min(kept, MAX_RAW_CHARS * 4), StandardCharsets.UTF_8);
+        return reject(layouts.get(file), file, offset, lineNumber, start, String.format(java.util.Locale.ROOT,
+                "line of %,d bytes is longer than the %,d-byte limit of a line: not a record of this source",
+                fullLength, limit));
+    }
+
     private Row reject(FileLayout layout, String file, long offset, Long lineNumber, String raw, String reason) {
         Object[] values = new Object[columns.size() + StagingSchema.META_COUNT];
         String shown = raw.length() > MAX_RAW_CHARS ? raw.substring(0, MAX_RAW_CHARS) + "…[" + raw.length() + " chars]" : raw;

@@ -176,12 +176,27 @@ public final class PublishServingAction {
                 TablePublication p = publishOne(c, t, publishRun);
                 out.add(p);
                 onTableDone.accept(p);
+                if (p.status() == Status.FAILED && !isValid(c)) {
+                    List<String> published = out.stream().filter(x -> x.status() == Status.PUBLISHED).map(TablePublication::table).toList();
+                    throw new PublishException("serving database " + settings.serving().redactedUrl() + " went away while " + t.name()
+                            + " was loading (" + p.message() + "). " + t.name() + " and every table not published yet are as they were"
+                            + (published.isEmpty() ? "" : "; published before it in this run: " + published)
+                            + ". Run publish again once the database is back.");
+                }
             }
             replaceViews(c);
         } catch (SQLException e) {
             throw new PublishException("serving database " + settings.serving().redactedUrl() + ": " + e.getMessage(), e);
         }
         return out;
+    }
+
+    private static boolean isValid(Connection c) {
+        try {
+            return c.isValid(5);
+        } catch (SQLException e) {
+            return false;
+        }
     }
 
     private void ensureDictionary(Connection c) throws SQLException {

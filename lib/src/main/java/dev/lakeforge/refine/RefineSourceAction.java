@@ -74,6 +74,7 @@ public final class RefineSourceAction {
     private static final String RANK = "_rank";
     private static final String KEPT_HASH = "_kept_hash";
     private static final String RANK_SCD2 = "_rank_scd2";
+    private static final String GOOD = "_good";
     private static final List<String> CARRIED_META = List.of("_source_file", "_batch_date", "_line_number");
     private static final Logger LOG = LoggerFactory.getLogger(RefineSourceAction.class);
 
@@ -343,19 +344,21 @@ public final class RefineSourceAction {
         }
         List<Column> keyCols = "append".equals(spec.silverMode()) || spec.primaryKey().isEmpty()
                 ? List.of(col(CONTENT_HASH)) : spec.primaryKey().stream().map(org.apache.spark.sql.functions::col).toList();
-        Column good = size(col(SilverPreparation.REASONS)).equalTo(0);
-        // Quarantined rows do not compete with good ones.
+        // Quarantined rows do not compete with good ones. The flag is a column of its own: an expression in the
+        // partitioning would be a new one for every window, and each would shuffle the batch again.
+        df = df.withColumn(GOOD, size(col(SilverPreparation.REASONS)).equalTo(0));
         List<Column> partition = new ArrayList<>(keyCols);
-        partition.add(good);
+        partition.add(col(GOOD));
         WindowSpec w = Window.partitionBy(partition.toArray(Column[]::new))
                 .orderBy(col(spec.eventTime()).desc_nulls_last(), col(CONTENT_HASH).desc(), col("_source_file").desc(),
                         col("_byte_offset").desc());
         Column time = col(spec.eventTime());
-        Column previousTime = org.apache.spark.sql.functions.lag(time, 1).over(w);
-        Column firstOfItsTime = org.apache.spark.sql.functions.row_number().over(w).equalTo(1).or(not(previousTime.eqNullSafe(time)));
-        return df.withColumn(RANK, row_number().over(w))
-                .withColumn(KEPT_HASH, first(col(CONTENT_HASH)).over(w.rowsBetween(Window.unboundedPreceding(), Window.currentRow())))
-                .withColumn(RANK_SCD2, when(firstOfItsTime, 1).otherwise(2));
+        Column rank = row_number().over(w);
+        Column firstOfItsTime = rank.equalTo(1).or(not(org.apache.spark.sql.functions.lag(time, 1).over(w).eqNullSafe(time)));
+        return df.select(col("*"), rank.as(RANK),
+                        first(col(CONTENT_HASH)).over(w.rowsBetween(Window.unboundedPreceding(), Window.currentRow())).as(KEPT_HASH),
+                        when(firstOfItsTime, 1).otherwise(2).as(RANK_SCD2))
+                .drop(GOOD);
     }
 
     /** Every row-level check's tag (as in the reasons and warnings arrays), in the order results are reported. */

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Properties;
@@ -60,7 +61,10 @@ public final class JobRunner {
         RunStatus status = RunStatus.SUCCEEDED;
         String error = null;
         Throwable failure = null;
-        try {
+        var settings = config.config().runs();
+        try (RunLock.Held lock = RunLock.in(lakehouse.fileSystem(), lakehouse.root()).heartbeat(settings.lockHeartbeat())
+                .staleAfter(settings.lockStaleAfter()).acquire(jobName, runDate, run.runId())) {
+            lock.abandoned().ifPresent(dead -> recordAbandoned(dead, run));
             job.run(run);
         } catch (Exception | Error e) {
             status = RunStatus.FAILED;
@@ -84,6 +88,23 @@ public final class JobRunner {
         }
         out.println(RunSummary.format(record));
         return record;
+    }
+
+    /** A run that died holding its lock (killed, machine lost) never wrote its record: write it now, as failed. */
+    private void recordAbandoned(RunLock.Holder dead, JobRun taker) {
+        Instant now = clock.instant();
+        RunRecord r = new RunRecord(dead.runId(), dead.job(), dead.runDate(), dead.startedAt(), now, RunStatus.FAILED,
+                "ended without finishing: its process (" + dead.pid() + " on " + dead.host() + ") was gone when run " + taker.runId()
+                        + " took over its lock at " + now + " (killed or lost; the time it ended is not known)", null, projectVersion(), config.config().environment(), java.util.List.of(),
+                java.util.Map.of());
+        try {
+            if (store.byId(dead.runId()).isEmpty()) {
+                store.append(r);
+            }
+            LOG.warn("Run {} ({} for {}) ended without finishing; recorded as failed", dead.runId(), dead.job(), dead.runDate());
+        } catch (RuntimeException e) {
+            LOG.warn("Could not record the abandoned run {}: {}", dead.runId(), e.toString());
+        }
     }
 
     static String describe(Throwable e) {

@@ -63,6 +63,8 @@ public final class SparkSessionFactory {
             conf.set("spark.sql.extensions", extensions.isBlank() ? DELTA_EXTENSION : extensions + "," + DELTA_EXTENSION);
         }
         conf.setIfMissing("spark.sql.catalog.spark_catalog", DELTA_CATALOG);
+        // lakehouse files and folders: no write (nor read) access for other accounts on the machine
+        conf.setIfMissing("spark.hadoop.fs.permissions.umask-mode", "027");
 
         MetastoreSettings m = config.metastore();
         conf.setIfMissing("spark.sql.warehouse.dir", m.warehouseDir());

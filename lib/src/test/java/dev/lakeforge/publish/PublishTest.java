@@ -15,6 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.math.BigDecimal;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -293,6 +294,53 @@ class PublishTest {
         publish(s);
         try (Connection c = s.reader()) {
             assertThat(count(c, s.published())).isEqualTo(250);
+        }
+    }
+
+    /** The real thing: the PostgreSQL server killed in the middle of a load (.ci/postgres.sh pause), then started again. */
+    @Test
+    void theDatabaseGoingAwayMidLoadFailsClearlyAndTheNextRunSucceeds() throws Exception {
+        Setup s = setup(Backend.POSTGRES, "");
+        Path script = Path.of("..", ".ci", "postgres.sh").toAbsolutePath().normalize();
+        writeRows(s, 120, 0);
+        publish(s);
+        writeRows(s, 250, 3);
+        java.util.concurrent.atomic.AtomicBoolean killed = new java.util.concurrent.atomic.AtomicBoolean();
+        try {
+            assertThatThrownBy(() -> new PublishAction(s.lake(), s.settings()).onRows((table, n) -> {
+                if (n >= 50 && killed.compareAndSet(false, true)) {
+                    run(script, "pause");
+                }
+            }).execute()).isInstanceOf(PublishException.class).hasMessageContaining(s.table())
+                    .satisfies(e -> assertThat(e.getMessage()).containsAnyOf("I/O error", "connection", "Connection", "terminat"))
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain(PG_PASSWORD));
+        } finally {
+            if (killed.get()) {
+                run(script, "resume");
+            }
+        }
+        assertThat(killed).isTrue();
+        try (Connection c = s.reader()) {
+            assertThat(count(c, s.published())).as("the published table is as it was").isEqualTo(120);
+        }
+        publish(s);
+        try (Connection c = s.reader()) {
+            assertThat(count(c, s.published())).isEqualTo(250);
+        }
+    }
+
+    private static void run(Path script, String arg) {
+        try {
+            Process p = new ProcessBuilder("bash", script.toString(), arg).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException(script + " " + arg + " failed: " + out);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

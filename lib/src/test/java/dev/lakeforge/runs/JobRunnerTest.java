@@ -51,6 +51,59 @@ class JobRunnerTest {
     }
 
     @Test
+    void twoRunsOfTheSameJobAndDateStartedTogetherOneRunsTheOtherFailsAtOnce(TestLakehouse t) throws Exception {
+        JobRunner runner = new JobRunner(t.lakehouse(), t.loaded()).out(new PrintStream(new ByteArrayOutputStream()));
+        java.util.concurrent.CountDownLatch firstIsIn = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch secondIsDone = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger bodies = new java.util.concurrent.atomic.AtomicInteger();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var first = pool.submit(() -> runner.run("refine", DAY, run -> {
+                bodies.incrementAndGet();
+                firstIsIn.countDown();
+                // hold the lock until the second run has tried
+                secondIsDone.await(60, java.util.concurrent.TimeUnit.SECONDS);
+                run.wrote("silver.orders", 1, 10);
+            }));
+            firstIsIn.await(60, java.util.concurrent.TimeUnit.SECONDS);
+            long t0 = System.nanoTime();
+            RunRecord second = runner.run("refine", DAY, run -> bodies.incrementAndGet());
+            long waitedMs = (System.nanoTime() - t0) / 1_000_000;
+            secondIsDone.countDown();
+            RunRecord winner = first.get(60, java.util.concurrent.TimeUnit.SECONDS);
+
+            assertThat(winner.status()).isEqualTo(RunStatus.SUCCEEDED);
+            assertThat(second.status()).isEqualTo(RunStatus.FAILED);
+            assertThat(second.errorMessage()).contains("Another refine run for 2024-03-01 is running: run " + winner.runId())
+                    .contains("This run did nothing");
+            assertThat(bodies.get()).as("the second run's body never ran").isEqualTo(1);
+            assertThat(waitedMs).as("it failed fast instead of waiting").isLessThan(30_000);
+            // both attempts are on record; the lock is free again
+            assertThat(runner.store().all().count()).isEqualTo(2);
+            assertThat(runner.run("refine", DAY, run -> { }).status()).isEqualTo(RunStatus.SUCCEEDED);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aRunThatDiedHoldingItsLockIsRecordedAsFailedByTheNextRun(TestLakehouse t) throws Exception {
+        Process dead = new ProcessBuilder("true").start();
+        dead.waitFor();
+        java.nio.file.Path lock = java.nio.file.Path.of(t.lakehouse().root().replaceFirst("^file:", ""), "_locks", "publish@" + DAY + ".lock");
+        java.nio.file.Files.createDirectories(lock.getParent());
+        java.nio.file.Files.writeString(lock, "{\"run_id\":\"publish-killed\",\"job\":\"publish\",\"run_date\":\"" + DAY + "\",\"host\":\""
+                + java.net.InetAddress.getLocalHost().getHostName() + "\",\"pid\":" + dead.pid() + ",\"started_at\":\"2024-03-01T02:00:00Z\"}");
+        JobRunner runner = new JobRunner(t.lakehouse(), t.loaded()).out(new PrintStream(new ByteArrayOutputStream()));
+        RunRecord next = runner.run("publish", DAY, run -> { });
+        assertThat(next.status()).isEqualTo(RunStatus.SUCCEEDED);
+        Row killed = runner.store().byId("publish-killed").orElseThrow();
+        assertThat(killed.<String>getAs("status")).isEqualTo("FAILED");
+        assertThat(killed.<String>getAs("error_message")).contains("ended without finishing").contains(next.runId());
+        assertThat(java.nio.file.Files.exists(lock)).as("released").isFalse();
+    }
+
+    @Test
     void aBackfillReadsEachTableAtItsLastVersionBeforeRunsForLaterDates(TestLakehouse t) {
         JobRunner runner = new JobRunner(t.lakehouse(), t.loaded()).out(new PrintStream(new ByteArrayOutputStream()));
         runner.run("refine", DAY, run -> {

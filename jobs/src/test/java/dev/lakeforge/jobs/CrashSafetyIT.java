@@ -1,0 +1,183 @@
+package dev.lakeforge.jobs;
+
+import dev.lakeforge.testing.SparkExtension;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Crash safety: each step of a day — ingest, refine, marts, predict (training), publish — is started in a JVM of its
+ * own from the runnable jar and killed with SIGKILL at a random moment of its run, then run again to the end; after
+ * the last step every table (bronze, silver, quarantine, gold, the serving database) holds exactly what one clean run
+ * of the same steps wrote, run-specific columns (run ids, load times) aside, and the run records show the killed
+ * attempts as failed beside the successful ones. The random moments are printed (and can be fixed with
+ * {@code -Dcrash.seed=N}).
+ */
+@ExtendWith(SparkExtension.class)
+class CrashSafetyIT {
+    private static final Path RUNNABLE = Path.of(System.getProperty("test.runnable.jar"));
+    private static final Path PROJECT = Path.of(System.getProperty("test.project.dir")).toAbsolutePath();
+    private static final List<String> STEPS = List.of("ingest", "refine", "marts", "predict", "publish");
+    /** Columns whose values depend on which run wrote the row, not on the data. */
+    private static final Set<String> RUN_SPECIFIC = Set.of("run_id", "_run_id", "_ingest_run_id", "_refined_run_id", "_refined_at",
+            "_quarantined_at", "_ingest_time", "ingest_time", "model_version");
+
+    /** How a step ended: its exit code (-9 when killed), time, output, and whether it held its run lock when killed. */
+    record Done(int code, long millis, String output, boolean lockedWhenKilled) {
+    }
+
+    private Done step(Path root, String step, long killAfterMillis) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g", "-jar",
+                RUNNABLE.toString(), step, "--run-date", "2024-07-03",
+                "--set", "lakehouse.root=" + root, "--set", "lakehouse.landing=" + PROJECT.resolve("data/sample"),
+                "--set", "spark.shuffle-partitions=2",
+                // one business model keeps the test short; the others train and apply the same way
+                "--set", "models.business=[\"" + PROJECT.resolve("conf/models/churn.conf") + "\"]"));
+        Path log = Files.createTempFile("lakeforge-crash-" + step, ".log");
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(PROJECT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("LAKEFORGE_HOME", PROJECT.toString());
+        long t0 = System.nanoTime();
+        Process p = pb.start();
+        boolean ended = killAfterMillis > 0 ? p.waitFor(killAfterMillis, TimeUnit.MILLISECONDS) : p.waitFor(600, TimeUnit.SECONDS);
+        boolean locked = false;
+        if (!ended) {
+            if (killAfterMillis > 0) {
+                locked = Files.exists(root.resolve("_locks").resolve(step + "@2024-07-03.lock"));
+                p.destroyForcibly(); // SIGKILL: no shutdown hook, no finally block runs
+            }
+            p.waitFor(60, TimeUnit.SECONDS);
+            if (killAfterMillis <= 0) {
+                throw new AssertionError(step + " did not finish in 10 minutes: " + Files.readString(log));
+            }
+        }
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        return new Done(ended ? p.exitValue() : -9, ms, Files.readString(log), locked);
+    }
+
+    @Test
+    void killedStepsRunAgainEndAsOneCleanRun() throws Exception {
+        Path base = Files.createTempDirectory("lakeforge-crash");
+        Path clean = base.resolve("clean");
+        Path crashed = base.resolve("crashed");
+        long seed = Long.getLong("crash.seed", System.nanoTime());
+        Random random = new Random(seed);
+        System.out.println("crash.seed=" + seed);
+
+        Map<String, Long> cleanMillis = new LinkedHashMap<>();
+        for (String s : STEPS) {
+            Done d = step(clean, s, 0);
+            assertThat(d.code()).as(s + ":\n" + d.output()).isZero();
+            cleanMillis.put(s, d.millis());
+        }
+        int killed = 0;
+        int killedHoldingTheLock = 0;
+        for (String s : STEPS) {
+            // somewhere in the step's own work (the first seconds start the JVM and Spark)
+            long at = (long) (cleanMillis.get(s) * (0.45 + 0.5 * random.nextDouble()));
+            Done d = step(crashed, s, at);
+            System.out.printf("%s: killed after %d ms (a clean run took %d ms)%s%n", s, at, cleanMillis.get(s),
+                    d.code() == -9 ? "" : " — it had already ended with " + d.code());
+            killed += d.code() == -9 ? 1 : 0;
+            killedHoldingTheLock += d.lockedWhenKilled() ? 1 : 0;
+            Done again = step(crashed, s, 0);
+            assertThat(again.code()).as(s + " after the kill:\n" + again.output()).isZero();
+        }
+        assertThat(killed).as("at least most steps were killed while they ran").isGreaterThanOrEqualTo(3);
+
+        SparkSession spark = SparkExtension.spark();
+        List<String> tables = deltaTables(clean);
+        assertThat(tables).contains("bronze/order_lines", "silver/customers", "quarantine/order_lines", "gold/sales_daily", "gold/churn_scores");
+        assertThat(deltaTables(crashed)).containsExactlyInAnyOrderElementsOf(tables);
+        for (String t : tables) {
+            Dataset<Row> a = comparable(spark.read().format("delta").load(clean.resolve(t).toString()));
+            Dataset<Row> b = comparable(spark.read().format("delta").load(crashed.resolve(t).toString()));
+            assertThat(b.count()).as(t + " rows").isEqualTo(a.count());
+            assertThat(b.exceptAll(a).count()).as(t + ": rows only after the crashes").isZero();
+            assertThat(a.exceptAll(b).count()).as(t + ": rows lost to the crashes").isZero();
+        }
+        // every landing file ingested exactly once
+        Dataset<Row> ledger = spark.read().format("delta").load(crashed.resolve("ops/ingest_ledger").toString())
+                .where(col("status").equalTo("INGESTED"));
+        assertThat(ledger.groupBy("source", "checksum").count().where(col("count").gt(1)).count()).isZero();
+
+        // the serving database: the same tables, the same rows, no staging table left behind
+        Map<String, Long> cleanServing = serving(clean);
+        assertThat(serving(crashed)).isEqualTo(cleanServing);
+        assertThat(cleanServing).containsKey("churn_scores");
+
+        // the run records: every killed attempt is there as failed, next to the run that finished it
+        Dataset<Row> runs = spark.read().format("delta").load(crashed.resolve("ops/job_runs").toString());
+        for (String s : STEPS) {
+            assertThat(runs.where(col("job").equalTo(s).and(col("status").equalTo("SUCCEEDED"))).count()).as(s + " succeeded once")
+                    .isEqualTo(1);
+        }
+        assertThat(runs.where(col("status").equalTo("FAILED").and(col("error_message").contains("ended without finishing"))).count())
+                .as("killed attempts recorded by the run that took over their lock").isEqualTo(killedHoldingTheLock);
+    }
+
+    /** Tables under the root (folders with a Delta log), as layer/name; run records and ops tables aside. */
+    private static List<String> deltaTables(Path root) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (String layer : List.of("bronze", "silver", "quarantine", "gold")) {
+            Path dir = root.resolve(layer);
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (Stream<Path> s = Files.list(dir)) {
+                s.filter(p -> Files.isDirectory(p.resolve("_delta_log"))).forEach(p -> out.add(layer + "/" + p.getFileName()));
+            }
+        }
+        out.sort(String::compareTo);
+        return out;
+    }
+
+    private static Dataset<Row> comparable(Dataset<Row> df) {
+        Column[] keep = Arrays.stream(df.columns()).filter(c -> !RUN_SPECIFIC.contains(c)).map(c -> col("`" + c + "`")).toArray(Column[]::new);
+        return df.select(keep);
+    }
+
+    /** Table → rows in the serving database (SQLite inside the lakehouse). */
+    private static Map<String, Long> serving(Path root) throws Exception {
+        Map<String, Long> out = new LinkedHashMap<>();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + root.resolve("serving/lakeforge.db"));
+             Statement st = c.createStatement()) {
+            Set<String> names = new TreeSet<>();
+            try (ResultSet rs = st.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table'")) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+            for (String n : names) {
+                try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM \"" + n.replace("\"", "\"\"") + "\"")) {
+                    rs.next();
+                    out.put(n, rs.getLong(1));
+                }
+            }
+        }
+        return out;
+    }
+}
