@@ -18,7 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 
-/** The benchmarks' landing folders ({@code <workDir>/landing-<size>}, generated once and reused) and folder helpers. */
+/** The benchmarks' landing folders ({@code <workDir>/landing-<size>}, generated once and reused) and file helpers. */
 final class BenchLanding {
     private BenchLanding() {
     }
@@ -113,6 +113,28 @@ final class BenchLanding {
             return dir.toAbsolutePath();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot prepare " + dir, e);
+        }
+    }
+
+    /** Creates the folder a file goes into. */
+    static void createParent(Path file) {
+        Path parent = file.toAbsolutePath().getParent();
+        try {
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create " + parent, e);
+        }
+    }
+
+    /** Writes a report (UTF-8), creating its folder. */
+    static void write(Path file, String text) {
+        createParent(file);
+        try {
+            Files.writeString(file, text, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + file, e);
         }
     }
 }

@@ -3,7 +3,6 @@ package dev.lakeforge.bench;
 import org.apache.spark.sql.SparkSession;
 
 import java.io.IOException;
-import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,15 +37,6 @@ final class BenchMachine {
         } catch (IOException | RuntimeException e) {
             return -1;
         }
-    }
-
-    /** Collection time of this JVM so far. */
-    static long gcMillis() {
-        long sum = 0;
-        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-            sum += Math.max(0, gc.getCollectionTime());
-        }
-        return sum;
     }
 
     /**

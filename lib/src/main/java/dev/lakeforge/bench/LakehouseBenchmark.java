@@ -1,13 +1,9 @@
 package dev.lakeforge.bench;
 
 import dev.lakeforge.spark.HeapSampler;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.management.GarbageCollectionNotificationInfo;
+import dev.lakeforge.spark.WorkMeter;
 import dev.lakeforge.config.LoadedConfig;
-import dev.lakeforge.generate.DirtRates;
 import dev.lakeforge.generate.EnterpriseDataGenerator;
-import dev.lakeforge.generate.GenerateResult;
 import dev.lakeforge.ingest.IngestResult;
 import dev.lakeforge.ingest.IngestAction;
 import dev.lakeforge.ingest.LandingBatches;
@@ -20,20 +16,10 @@ import dev.lakeforge.runs.JobRunner;
 import dev.lakeforge.runs.RunRecord;
 import org.apache.spark.sql.SparkSession;
 
-import javax.management.NotificationEmitter;
-import javax.management.NotificationListener;
-import javax.management.openmbean.CompositeData;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.lang.management.GarbageCollectorMXBean;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
-import java.lang.management.MemoryUsage;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -42,16 +28,12 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 
 /**
  * Lakeforge's ingest + refine against the same work in plain Spark ({@link PlainSparkBaseline}), per landing size,
@@ -247,22 +229,13 @@ public final class LakehouseBenchmark {
             String machine = machine();
             String md = markdown(results, machine, started);
             if (out != null) {
-                try {
-                    Path parent = out.toAbsolutePath().getParent();
-                    if (parent != null) {
-                        Files.createDirectories(parent);
-                    }
-                    Files.writeString(out, md, StandardCharsets.UTF_8);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("Cannot write " + out, e);
-                }
+                BenchLanding.write(out, md);
             }
             return new Result(List.copyOf(results), machine, md);
         }
     }
 
     private SizeResult runSize(SourceCatalog catalog, HeapSampler heap, String size, String label) {
-        long lines = EnterpriseDataGenerator.orderLinesForScale(size);
         BenchLanding.Prepared prepared = BenchLanding.prepare(workDir, size, label, seed, batches, referenceDir, log);
         Path landing = prepared.dir();
         boolean reused = prepared.reused();
@@ -330,7 +303,7 @@ public final class LakehouseBenchmark {
             storage.put(LAKEFORGE + "." + layer, BenchLanding.folderBytes(lfRoot.resolve(layer)));
             storage.put(BASELINE + "." + layer, BenchLanding.folderBytes(baseRoot.resolve(layer)));
         }
-        return new SizeResult(size, lines, landing, landingBytes, reused, generateSeconds, runDate,
+        return new SizeResult(size, prepared.orderLines(), landing, landingBytes, reused, generateSeconds, runDate,
                 List.of(lfIngest, lfRefine, bIngest, bRefine), List.copyOf(sources), Map.copyOf(storage));
     }
 
@@ -354,7 +327,7 @@ public final class LakehouseBenchmark {
     private StageResult measure(HeapSampler heap, String system, String stage, Supplier<Long> rows, Runnable body) {
         spark.catalog().clearCache();
         System.gc();
-        long gc0 = BenchMachine.gcMillis();
+        long gc0 = WorkMeter.gcMillis();
         heap.reset();
         long cpu0 = BenchMachine.processCpuNanos();
         long busy0 = BenchMachine.systemBusyMillis();
@@ -365,7 +338,7 @@ public final class LakehouseBenchmark {
         long busy1 = BenchMachine.systemBusyMillis();
         double other = BenchMachine.otherCores(busy0, busy1, cpu0 < 0 ? -1 : cpuMs, ms);
         long peak = heap.peak();
-        return new StageResult(system, stage, ms, rows.get(), peak, heap.maxAfterGc(), BenchMachine.gcMillis() - gc0, cpu0 < 0 ? -1 : cpuMs, other);
+        return new StageResult(system, stage, ms, rows.get(), peak, heap.maxAfterGc(), WorkMeter.gcMillis() - gc0, cpu0 < 0 ? -1 : cpuMs, other);
     }
 
     // ------------------------------------------------------------------ landing folders

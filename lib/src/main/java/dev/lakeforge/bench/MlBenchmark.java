@@ -18,7 +18,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -331,15 +330,7 @@ public final class MlBenchmark {
         List<MlDataGenerator.Generated> files = List.copyOf(data.values());
         String md = markdown(runs, files, machine, versions, sklearnFailures, started);
         if (out != null) {
-            try {
-                Path parent = out.toAbsolutePath().getParent();
-                if (parent != null) {
-                    Files.createDirectories(parent);
-                }
-                Files.writeString(out, md, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException("Cannot write " + out, e);
-            }
+            BenchLanding.write(out, md);
         }
         return new Result(List.copyOf(runs), files, machine, versions, md);
     }
@@ -394,7 +385,7 @@ public final class MlBenchmark {
     private SparkRun sparkRun(MlFamily f, MlDataGenerator.Generated g, Dataset<Row> data, HeapSampler heap) {
         ModelSpec spec = ModelSpec.parse(ConfigFactory.parseString(f.spec(g.file())), workDir);
         System.gc();
-        long gc0 = BenchMachine.gcMillis();
+        long gc0 = dev.lakeforge.spark.WorkMeter.gcMillis();
         heap.reset();
         long cpu0 = BenchMachine.processCpuNanos();
         long busy0 = BenchMachine.systemBusyMillis();
@@ -405,7 +396,7 @@ public final class MlBenchmark {
         long busy1 = BenchMachine.systemBusyMillis();
         long peak = heap.peak();
         long afterGc = heap.maxAfterGc();
-        long gcMs = BenchMachine.gcMillis() - gc0;
+        long gcMs = dev.lakeforge.spark.WorkMeter.gcMillis() - gc0;
 
         boolean allRows = f == MlFamily.KMEANS;
         long expectTrain = allRows ? g.rows() : g.trainRows();

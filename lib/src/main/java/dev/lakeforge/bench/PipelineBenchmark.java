@@ -321,17 +321,8 @@ public final class PipelineBenchmark {
     }
 
     private void write(String md) {
-        if (out == null) {
-            return;
-        }
-        try {
-            Path parent = out.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Files.writeString(out, md, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write " + out, e);
+        if (out != null) {
+            BenchLanding.write(out, md);
         }
     }
 
@@ -489,11 +480,8 @@ public final class PipelineBenchmark {
         JFreeChart chart = new JFreeChart("Lakeforge pipeline: stage time against data size (log-log)", JFreeChart.DEFAULT_TITLE_FONT,
                 plotArea, true);
         chart.setBackgroundPaint(Color.WHITE);
+        BenchLanding.createParent(png);
         try {
-            Path parent = png.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
             ChartUtils.saveChartAsPNG(png.toFile(), chart, 900, 540);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write " + png, e);

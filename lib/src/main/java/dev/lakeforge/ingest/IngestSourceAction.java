@@ -10,7 +10,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.LongWritable;
-import org.apache.hadoop.io.Text;
 import org.apache.hadoop.mapreduce.InputSplit;
 import org.apache.hadoop.mapreduce.lib.input.FileSplit;
 import org.apache.spark.api.java.JavaNewHadoopRDD;
@@ -463,7 +462,7 @@ public final class IngestSourceAction {
         Broadcast<LineParser> parser = jsc.broadcast(new LineParser(spec.format(), columns, layouts, delimiter()));
         Broadcast<org.apache.spark.util.SerializableConfiguration> hadoop = jsc.broadcast(new org.apache.spark.util.SerializableConfiguration(conf));
         JavaRDD<Row> rows = lines.mapPartitionsWithInputSplit((split, it) -> parsePartition(split, it, parser.value(), hadoop.value().value(),
-                layouts, rejects), true);
+                rejects), true);
         return spark.createDataFrame(rows, StagingSchema.of(columns));
     }
 
@@ -498,14 +497,14 @@ public final class IngestSourceAction {
 
     private static Iterator<Row> parsePartition(InputSplit split, Iterator<scala.Tuple2<LongWritable, BoundedLineInputFormat.BoundedLine>> it,
                                                 LineParser parser,
-                                                Configuration conf, Map<String, FileLayout> layouts, RejectSink rejects) throws IOException {
+                                                Configuration conf, RejectSink rejects) throws IOException {
         FileSplit fileSplit = (FileSplit) split;
         String file = fileSplit.getPath().toString();
         long base;
         if (fileSplit.getStart() == 0) {
             base = 0;
         } else {
-            FileLayout layout = layouts.get(file);
+            FileLayout layout = parser.layout(file);
             try (FSDataInputStream in = fileSplit.getPath().getFileSystem(conf).open(fileSplit.getPath())) {
                 base = layout.lines().base(fileSplit.getStart(), in);
             }

@@ -35,6 +35,11 @@ final class LineParser implements Serializable {
         this.csv = new CsvLineParser(delimiter);
     }
 
+    /** What the parser knows of a file (its checksum, batch, header positions and line index). */
+    FileLayout layout(String file) {
+        return layouts.get(file);
+    }
+
     /** The staging row for a line, or null for a line that holds nothing (the CSV header, a blank line). */
     Row parse(String file, long offset, Long lineNumber, byte[] bytes, int length) {
         FileLayout layout = layouts.get(file);

@@ -163,7 +163,8 @@ public final class WorkMeter implements AutoCloseable {
         }
     }
 
-    private static long gcMillis() {
+    /** Collection time of this JVM so far. */
+    public static long gcMillis() {
         long sum = 0;
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
             sum += Math.max(0, gc.getCollectionTime());
