@@ -40,6 +40,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-baseline", description = "Run Lakeforge's pipeline only, not the plain-Spark baselines.")
     boolean noBaseline;
 
+    @Option(names = "--reuse",
+            description = "Read back the sizes already measured under --work-dir with the same heap, seed and ALS setting (their"
+                    + " pipeline-<size>/result.json) instead of running them again: a run that died at a later size resumes there.")
+    boolean reuse;
+
     @Option(names = "--work-dir", paramLabel = "DIR",
             description = "Folder for the landing folders and the benchmark lakehouses (default: target/bench under the project home).")
     Path workDir;
@@ -69,7 +74,7 @@ final class BenchCommand implements Callable<Integer> {
         SparkSession spark = SparkSessionFactory.create(config.config());
         Path shared = home.resolve("../shared/datasets").normalize();
         PipelineBenchmark bench = PipelineBenchmark.create(spark, config)
-                .sizes(sizes).alsSizes(alsSizes).heap(heap).baseline(!noBaseline).seed(seed)
+                .sizes(sizes).alsSizes(alsSizes).heap(heap).baseline(!noBaseline).seed(seed).reuse(reuse)
                 .launcher(javaCommand(), LakeforgeCli.class.getName())
                 .childOptions(globals.asArguments())
                 .workDir(workDir != null ? workDir : home.resolve("target/bench"))

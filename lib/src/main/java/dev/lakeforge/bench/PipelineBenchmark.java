@@ -1,6 +1,7 @@
 package dev.lakeforge.bench;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakeforge.config.LoadedConfig;
 import dev.lakeforge.ingest.LandingBatches;
@@ -78,6 +79,7 @@ public final class PipelineBenchmark {
     private Path referenceDir;
     private String command = "";
     private PrintStream log = System.out;
+    private boolean reuse;
 
     private PipelineBenchmark(SparkSession spark, LoadedConfig config) {
         this.spark = spark;
@@ -161,6 +163,16 @@ public final class PipelineBenchmark {
         return this;
     }
 
+    /**
+     * Read back the sizes already measured under {@link #workDir} with the same driver heap, seed, batches, ALS setting
+     * and baseline choice ({@code pipeline-<size>/result.json}, written after each size) instead of running them again:
+     * a multi-hour run that died at its largest size resumes there.
+     */
+    public PipelineBenchmark reuse(boolean reuse) {
+        this.reuse = reuse;
+        return this;
+    }
+
     public PipelineBenchmark log(PrintStream log) {
         this.log = log;
         return this;
@@ -173,9 +185,9 @@ public final class PipelineBenchmark {
         }
     }
 
-    /** One size: the landing and the two runs' stages. */
+    /** One size: the landing and the two runs' stages, and when the Lakeforge run started. */
     public record SizeRun(String size, long orderLines, long landingBytes, LocalDate runDate, boolean als, long pipelineMillis,
-                          List<StageRun> stages) {
+                          Instant measuredAt, List<StageRun> stages) {
         public Optional<StageRun> stage(String system, String stage) {
             return stages.stream().filter(s -> s.system().equals(system) && s.stage().equals(stage)).findFirst();
         }
@@ -208,8 +220,21 @@ public final class PipelineBenchmark {
         LocalDate runDate = LandingBatches.latest(spark.sparkContext().hadoopConfiguration(), landing.dir().toString(), LocalDate.MAX)
                 .orElseThrow(() -> new IllegalStateException("No batch folders in " + landing.dir()));
         Path sizeDir = workDir.resolve("pipeline-" + size).toAbsolutePath();
-        Path lfRoot = BenchLanding.freshDir(sizeDir.resolve(LAKEFORGE));
         boolean als = alsSizes.contains(size);
+        Path result = sizeDir.resolve(RESULT);
+        Setting setting = new Setting(heap, seed, batches, als, baseline, landing.orderLines(), runDate);
+        if (reuse && Files.isRegularFile(result)) {
+            Optional<SizeRun> earlier = readSizeRun(result, setting);
+            if (earlier.isPresent()) {
+                log.printf(Locale.ROOT, "[%s] reusing what was measured at %s (%s; delete it to measure again)%n", size,
+                        earlier.get().measuredAt(), result);
+                return earlier.get();
+            }
+            log.printf(Locale.ROOT, "[%s] %s was measured with other settings: measuring again%n", size, result);
+        }
+        result.toFile().delete(); // a size measured again leaves no stale result behind if this run dies
+        Instant measuredAt = Instant.now();
+        Path lfRoot = BenchLanding.freshDir(sizeDir.resolve(LAKEFORGE));
         List<String> args = new ArrayList<>(List.of("pipeline", "--run-date", runDate.toString(),
                 "--set", "lakehouse.root=" + lfRoot, "--set", "lakehouse.landing=" + landing.dir()));
         if (!als) {
@@ -241,7 +266,64 @@ public final class PipelineBenchmark {
                 log.printf(Locale.ROOT, "[%s]   baseline  %-8s %s%n", size, stage, w.summary());
             });
         }
-        return new SizeRun(size, landing.orderLines(), BenchLanding.folderBytes(landing.dir()), runDate, als, pipelineMs, stages);
+        SizeRun run = new SizeRun(size, landing.orderLines(), BenchLanding.folderBytes(landing.dir()), runDate, als, pipelineMs, measuredAt,
+                stages);
+        writeSizeRun(run, setting, result);
+        return run;
+    }
+
+    static final String RESULT = "result.json";
+
+    /** What a measured size depends on besides the code: a result is reused only under the same setting. */
+    record Setting(String heap, long seed, int batches, boolean als, boolean baseline, long orderLines, LocalDate runDate) {
+    }
+
+    static void writeSizeRun(SizeRun run, Setting setting, Path json) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("size", run.size());
+        out.put("landingBytes", run.landingBytes());
+        out.put("pipelineMillis", run.pipelineMillis());
+        out.put("measuredAt", run.measuredAt().toString());
+        out.put("setting", Map.of("heap", setting.heap(), "seed", setting.seed(), "batches", setting.batches(), "als", setting.als(),
+                "baseline", setting.baseline(), "orderLines", setting.orderLines(), "runDate", setting.runDate().toString()));
+        Map<String, Map<String, Map<String, Long>>> stages = new LinkedHashMap<>();
+        for (StageRun s : run.stages()) {
+            stages.computeIfAbsent(s.system(), k -> new LinkedHashMap<>()).put(s.stage(), s.work().counters(s.stage()));
+        }
+        out.put("stages", stages);
+        try {
+            new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(json.toFile(), out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + json, e);
+        }
+    }
+
+    /** The size measured in {@code json}, if it was measured under {@code wanted}; empty otherwise. */
+    static Optional<SizeRun> readSizeRun(Path json, Setting wanted) {
+        try {
+            JsonNode root = new ObjectMapper().readTree(json.toFile());
+            JsonNode s = root.path("setting");
+            Setting had = new Setting(s.path("heap").asText(), s.path("seed").asLong(), s.path("batches").asInt(), s.path("als").asBoolean(),
+                    s.path("baseline").asBoolean(), s.path("orderLines").asLong(), LocalDate.parse(s.path("runDate").asText()));
+            if (!had.equals(wanted)) {
+                return Optional.empty();
+            }
+            String size = root.path("size").asText();
+            List<StageRun> stages = new ArrayList<>();
+            for (String system : List.of(LAKEFORGE, BASELINE)) {
+                JsonNode bySystem = root.path("stages").path(system);
+                bySystem.fieldNames().forEachRemaining(stage -> {
+                    Map<String, Long> counters = new LinkedHashMap<>();
+                    bySystem.path(stage).fields().forEachRemaining(f -> counters.put(f.getKey(), f.getValue().asLong()));
+                    stages.add(new StageRun(size, had.orderLines(), system, stage, WorkMeter.Work.fromCounters(counters, stage)));
+                });
+            }
+            return Optional.of(new SizeRun(size, had.orderLines(), root.path("landingBytes").asLong(), had.runDate(), had.als(),
+                    root.path("pipelineMillis").asLong(), Instant.parse(root.path("measuredAt").asText()), stages));
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("Cannot read the earlier result " + json + " (" + e.getMessage() + "); delete it to measure "
+                    + "that size again", e);
+        }
     }
 
     /** The business model files without the ALS ones, as a HOCON list. */
@@ -328,13 +410,15 @@ public final class PipelineBenchmark {
 
     // ------------------------------------------------------------------ report
 
+    private static final DateTimeFormatter MINUTES = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
+
     String markdown(List<SizeRun> runs, Instant started) {
         StringBuilder sb = new StringBuilder();
         sb.append("# Pipeline benchmark: every stage of the pipeline against data size\n\n");
         sb.append("Written by `lakeforge bench` (`dev.lakeforge.bench.PipelineBenchmark`). What the profiles showed and what was changed "
                 + "because of them: [performance.md](performance.md).\n\n");
-        sb.append("Run on ").append(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC).format(started))
-                .append(" UTC.\n\n");
+        sb.append("Run on ").append(MINUTES.format(started)).append(" UTC").append(runs.stream().anyMatch(r -> r.measuredAt().isBefore(started))
+                ? " (sizes measured before that, read back with `--reuse`, give their own time below)" : "").append(".\n\n");
         sb.append("**Machine:** ").append(BenchMachine.describe(spark, "")).append(". Each measured run is a JVM of its own with `-Xmx")
                 .append(heap).append("` (the driver heap; in local mode the executors run in it too).\n\n");
         if (!command.isBlank()) {
@@ -384,9 +468,9 @@ public final class PipelineBenchmark {
         }
         sb.append("\n");
         for (SizeRun r : runs) {
-            sb.append(String.format(Locale.ROOT, "- %s: %,d order lines, landing %,d MB, run date %s, whole JVM %.1f s (start-up and "
-                    + "configuration included)%s%n", r.size(), r.orderLines(), r.landingBytes() >> 20, r.runDate(), r.pipelineMillis() / 1e3,
-                    r.als() ? "" : "; ALS left out"));
+            sb.append(String.format(Locale.ROOT, "- %s: %,d order lines, landing %,d MB, run date %s, measured %s UTC, whole JVM %.1f s "
+                    + "(start-up and configuration included)%s%n", r.size(), r.orderLines(), r.landingBytes() >> 20, r.runDate(),
+                    MINUTES.format(r.measuredAt()), r.pipelineMillis() / 1e3, r.als() ? "" : "; ALS left out"));
         }
         sb.append("\n## Baseline stages\n\n| size | stage | baseline s | task CPU s | read MB | shuffle MB | peak heap MB | live heap MB |\n|---|---|---:|---:|---:|---:|---:|---:|\n");
         for (SizeRun r : runs) {

@@ -23,7 +23,8 @@ class PipelineBenchmarkTest {
     }
 
     static PipelineBenchmark.SizeRun size(String name, long lines, long ingestMs, long refineMs, long baselineRefineMs) {
-        return new PipelineBenchmark.SizeRun(name, lines, 300L << 20, LocalDate.of(2024, 7, 3), true, ingestMs + refineMs + 20_000, List.of(
+        return new PipelineBenchmark.SizeRun(name, lines, 300L << 20, LocalDate.of(2024, 7, 3), true, ingestMs + refineMs + 20_000,
+                Instant.parse("2026-11-29T10:00:00Z"), List.of(
                 new PipelineBenchmark.StageRun(name, lines, PipelineBenchmark.LAKEFORGE, "ingest", work(ingestMs)),
                 new PipelineBenchmark.StageRun(name, lines, PipelineBenchmark.LAKEFORGE, "refine", work(refineMs)),
                 new PipelineBenchmark.StageRun(name, lines, PipelineBenchmark.BASELINE, "refine", work(baselineRefineMs))));
@@ -59,5 +60,25 @@ class PipelineBenchmarkTest {
         work.put("marts", work(5_678));
         PipelineBenchmark.writeWork(work, json);
         assertThat(PipelineBenchmark.readWork(json)).containsExactlyEntriesOf(work);
+    }
+
+    @Test
+    void aMeasuredSizeIsReadBackOnlyUnderTheSameSetting() throws IOException {
+        Path json = Files.createTempFile("result", ".json");
+        PipelineBenchmark.SizeRun run = size("50M", 50_000_000, 300_000, 1_500_000, 1_200_000);
+        PipelineBenchmark.Setting setting = new PipelineBenchmark.Setting("4g", 42, 3, true, true, 50_000_000, LocalDate.of(2024, 7, 3));
+        PipelineBenchmark.writeSizeRun(run, setting, json);
+
+        assertThat(PipelineBenchmark.readSizeRun(json, setting)).contains(run);
+        assertThat(PipelineBenchmark.readSizeRun(json, new PipelineBenchmark.Setting("8g", 42, 3, true, true, 50_000_000,
+                LocalDate.of(2024, 7, 3)))).as("another heap").isEmpty();
+        assertThat(PipelineBenchmark.readSizeRun(json, new PipelineBenchmark.Setting("4g", 42, 3, false, true, 50_000_000,
+                LocalDate.of(2024, 7, 3)))).as("ALS left out now").isEmpty();
+        assertThat(PipelineBenchmark.readSizeRun(json, new PipelineBenchmark.Setting("4g", 42, 3, true, true, 49_000_000,
+                LocalDate.of(2024, 7, 3)))).as("another landing").isEmpty();
+
+        Files.writeString(json, "{\"setting\": 3");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PipelineBenchmark.readSizeRun(json, setting))
+                .hasMessageContaining("Cannot read the earlier result " + json).hasMessageContaining("delete it to measure that size again");
     }
 }
