@@ -35,19 +35,10 @@ final class PipelineCommand extends JobCommand {
 
     @Override
     protected void validate(dev.lakeforge.config.LoadedConfig config) {
-        if (SourceCatalog.from(config.config()).isEmpty()) {
-            throw new dev.lakeforge.config.ConfigurationException(SourceCatalog.PATH, "no sources",
-                    "at least one source (conf/application.conf includes conf/sources.conf; a --conf file must declare its own)");
-        }
-        if (config.config().models().pipelineStages().contains("predict")) {
-            models = Stages.businessModels(config.config(), List.of());
-        }
-        if (config.config().models().pipelineStages().contains("publish")) {
-            publish = dev.lakeforge.publish.PublishSettings.from(config.config());
-        }
-        if (config.config().models().pipelineStages().contains("docs")) {
-            docs = dev.lakeforge.docs.DocsSettings.from(config.config());
-        }
+        dev.lakeforge.pipeline.ConfigCheck.Result checked = dev.lakeforge.pipeline.ConfigCheck.run(config.config());
+        models = config.config().models().pipelineStages().contains("predict") ? checked.models() : List.of();
+        publish = checked.publish().orElse(null);
+        docs = checked.docs().orElse(null);
     }
 
     @Override

@@ -179,6 +179,34 @@ class LakeforgeCliTest {
     }
 
     @Test
+    void configCheckReadsEverythingARunReadsAndNamesEveryProblem(TestLakehouse t) {
+        String source = """
+                lakeforge.sources.events {
+                  format = csv, path = "*/events.csv", schema = "id STRING, kind STRING, at TIMESTAMP"
+                  primary-key = [id], event-time = at
+                  expectations = [ { name = known_kind, sql = "%s", action = quarantine } ]
+                  primry-key = [kind]
+                }
+                """;
+        String[] stages = {"--set", "pipeline.stages=[ingest, refine, marts]"};
+        CliRunner.Result ok = CliRunner.runWithConf(t, source.formatted("kind IN ('a', 'b')"), "config", concat("--check", stages));
+        assertThat(ok.exitCode()).as(ok.all()).isZero();
+        assertThat(ok.out()).contains("configuration is valid").contains("sources            1  events")
+                .contains("pipeline stages    3  ingest, refine, marts").doesNotContain("lakeforge.spark.app-name =");
+        assertThat(ok.all()).contains("Unknown configuration key lakeforge.sources.events.primry-key")
+                .contains("did you mean lakeforge.sources.events.primary-key?");
+
+        CliRunner.Result bad = CliRunner.runWithConf(t, source.formatted("kind IN (SELECT kind FROM silver.secrets)"), "config",
+                concat("--check", stages));
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("lakeforge.sources.events.expectations[0].sql").contains("without subqueries");
+    }
+
+    private static String[] concat(String first, String... rest) {
+        return java.util.stream.Stream.concat(java.util.stream.Stream.of(first), java.util.Arrays.stream(rest)).toArray(String[]::new);
+    }
+
+    @Test
     void successfulJobExitsZeroAndIsListedByRuns(TestLakehouse t) {
         String conf = "lakeforge.sources.orders { format = csv, path = \"*/orders.csv\", schema = \"id STRING, t TIMESTAMP\","
                 + " primary-key = [id], event-time = t }";

@@ -135,7 +135,7 @@ public final class ConfigLoader {
             // Substitutions see every layer and, for ${?VAR}, the environment (with the variable named as origin).
             resolved = merged.withFallback(envAsConfig())
                     .resolve(ConfigResolveOptions.defaults().setUseSystemEnvironment(false));
-        } catch (ConfigException.UnresolvedSubstitution e) {
+        } catch (ConfigException e) { // an unset ${VAR}, or values that cannot be concatenated (a list after a string)
             throw new ConfigurationException(e.getMessage(), e);
         }
         if (!resolved.hasPath(ROOT)) {
@@ -240,7 +240,8 @@ public final class ConfigLoader {
         return warnings;
     }
 
-    static String nearest(String path, Set<String> candidates) {
+    /** The candidate closest to {@code path} when it is close enough to be a likely typo of it, else null. */
+    public static String nearest(String path, Set<String> candidates) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String c : candidates) {

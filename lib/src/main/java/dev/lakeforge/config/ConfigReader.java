@@ -96,7 +96,13 @@ public final class ConfigReader {
             problem(path, describe(path), expected);
             return "";
         }
-        return config.getString(path);
+        String s = config.getString(path);
+        if (s.chars().anyMatch(ch -> ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r')) {
+            problem(path, describe(path),
+                    "text without control characters such as NUL");
+            return "";
+        }
+        return s;
     }
 
     public String nonEmptyString(String path) {

@@ -26,6 +26,18 @@ public class ConfigurationException extends RuntimeException {
         this.problems = List.of();
     }
 
+    /**
+     * Runs a reader of configuration values, turning Typesafe Config's own exceptions (a value of the wrong type read
+     * directly; its message names the file, line and key) into this one, so that no configuration error ends in a stack trace.
+     */
+    public static <T> T reading(java.util.function.Supplier<T> reader) {
+        try {
+            return reader.get();
+        } catch (com.typesafe.config.ConfigException e) {
+            throw new ConfigurationException(e.getMessage(), e);
+        }
+    }
+
     public List<ConfigProblem> problems() {
         return problems;
     }

@@ -11,6 +11,11 @@ import dev.lakeforge.lake.TableName;
 import dev.lakeforge.quality.Expectation;
 import dev.lakeforge.quality.Reference;
 import dev.lakeforge.quality.TableChecks;
+import org.apache.spark.sql.catalyst.analysis.UnresolvedAttribute;
+import org.apache.spark.sql.catalyst.expressions.UnresolvedNamedLambdaVariable;
+import org.apache.spark.sql.catalyst.expressions.LambdaFunction;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.SubqueryExpression;
 import org.apache.spark.sql.catalyst.parser.CatalystSqlParser$;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructField;
@@ -36,16 +41,39 @@ public final class SourceCatalog {
     private static final Set<String> RESERVED = Set.of("rejects", "ingest_ledger", "job_runs", "quality_results", "refine_watermarks");
     private static final Set<String> METADATA_PREFIX = Set.of("_");
 
-    private final Map<String, SourceSpec> sources;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SourceCatalog.class);
+    /** The keys a source reads (a typo in one would silently leave a default in force): relative to the source. */
+    private static final Set<String> KNOWN = Set.of("format", "path", "password-env", "schema", "primary-key", "event-time", "required",
+            "schema-evolution", "silver.mode", "silver.partition-by", "silver.trim", "silver.lower", "silver.upper", "silver.flag-missing",
+            "silver.units", "expectations", "references", "checks.min-row-count-ratio", "checks.max-row-count-ratio", "checks.unique-key",
+            "checks.freshness", "checks.action", "zorder-by");
+    /** Keys under which any name goes (connector options, per-column formats, unit factors). */
+    private static final List<String> FREE_FORM = List.of("options", "silver.formats");
+    private static final Map<String, Set<String>> KNOWN_IN_LISTS = Map.of("expectations", Set.of("name", "sql", "action"),
+            "references", Set.of("column", "table", "key"), "silver.units", Set.of("column", "unit-column", "to", "factors"));
 
-    private SourceCatalog(Map<String, SourceSpec> sources) {
+    private final Map<String, SourceSpec> sources;
+    private final List<String> warnings;
+
+    private SourceCatalog(Map<String, SourceSpec> sources, List<String> warnings) {
         this.sources = sources;
+        this.warnings = List.copyOf(warnings);
+    }
+
+    /** Keys of the sources that nothing reads, each with the known key it is probably a typo of. */
+    public List<String> warnings() {
+        return warnings;
     }
 
     public static SourceCatalog from(LakeforgeConfig config) {
+        return dev.lakeforge.config.ConfigurationException.reading(() -> readAll(config));
+    }
+
+    private static SourceCatalog readAll(LakeforgeConfig config) {
         ConfigReader r = config.reader();
         Config raw = config.raw();
         Map<String, SourceSpec> out = new LinkedHashMap<>();
+        List<String> warnings = new ArrayList<>();
         if (raw.hasPath(PATH)) {
             ConfigObject obj;
             try {
@@ -67,10 +95,79 @@ public final class SourceCatalog {
                 if (spec != null) {
                     out.put(name, spec);
                 }
+                unknownKeys(((ConfigObject) obj.get(name)).toConfig(), base, warnings);
             }
         }
         r.throwIfProblems();
-        return new SourceCatalog(out);
+        warnings.forEach(LOG::warn);
+        return new SourceCatalog(out, warnings);
+    }
+
+    private static void unknownKeys(Config source, String base, List<String> warnings) {
+        for (Map.Entry<String, ConfigValue> e : source.entrySet()) {
+            String key = e.getKey();
+            if (FREE_FORM.stream().anyMatch(f -> key.startsWith(f + "."))) {
+                continue;
+            }
+            if (!KNOWN.contains(key)) {
+                warnings.add(unknownKey(base + "." + key, e.getValue(), KNOWN.stream().map(k -> base + "." + k).collect(java.util.stream.Collectors.toSet())));
+                continue;
+            }
+            Set<String> inItems = KNOWN_IN_LISTS.get(key);
+            if (inItems != null && e.getValue() instanceof com.typesafe.config.ConfigList list) {
+                for (int i = 0; i < list.size(); i++) {
+                    if (list.get(i) instanceof ConfigObject item) {
+                        String at = base + "." + key + "[" + i + "]";
+                        for (Map.Entry<String, ConfigValue> f : item.toConfig().entrySet()) {
+                            String sub = f.getKey();
+                            if (!inItems.contains(sub) && !(key.equals("silver.units") && sub.startsWith("factors."))) {
+                                warnings.add(unknownKey(at + "." + sub, f.getValue(),
+                                        inItems.stream().map(k -> at + "." + k).collect(java.util.stream.Collectors.toSet())));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static String unknownKey(String path, ConfigValue value, Set<String> known) {
+        String suggestion = dev.lakeforge.config.ConfigLoader.nearest(path, known);
+        return "Unknown configuration key " + path + " (from " + value.origin().description() + ")"
+                + (suggestion != null ? " — did you mean " + suggestion + "?" : " — it is ignored");
+    }
+
+    /**
+     * An expectation is a test of one row: it may name the source's declared columns only and may not read other tables
+     * (a subquery would let a configuration file read any table of the lakehouse into the quarantine's reasons).
+     */
+    private static void checkRowExpression(ConfigReader r, String key, String sql, Expression parsed, List<String> columns) {
+        if (parsed.find(e -> e instanceof SubqueryExpression).isDefined()) {
+            r.problem(key, "'" + sql + "' (a subquery)", "a test of one row over the source's columns, without subqueries");
+            return;
+        }
+        if (columns.isEmpty()) {
+            return; // the schema did not parse: reported already
+        }
+        Set<String> declared = new java.util.HashSet<>();
+        columns.forEach(c -> declared.add(c.toLowerCase(Locale.ROOT)));
+        parsed.foreach(e -> { // variables of lambdas (x -> …) parse as attributes too
+            if (e instanceof LambdaFunction f) {
+                f.arguments().foreach(a -> a instanceof UnresolvedNamedLambdaVariable v
+                        ? declared.add(v.nameParts().head().toLowerCase(Locale.ROOT)) : Boolean.FALSE);
+            }
+            return scala.runtime.BoxedUnit.UNIT;
+        });
+        Set<String> unknown = new java.util.TreeSet<>();
+        parsed.foreach(e -> {
+            if (e instanceof UnresolvedAttribute a && !declared.contains(a.nameParts().head().toLowerCase(Locale.ROOT))) {
+                unknown.add(a.name());
+            }
+            return scala.runtime.BoxedUnit.UNIT;
+        });
+        if (!unknown.isEmpty()) {
+            r.problem(key, "'" + sql + "' (naming " + String.join(", ", unknown) + ")", "an expression over the declared columns " + columns);
+        }
     }
 
     private static SourceSpec read(ConfigReader r, Config raw, String name, String base) {
@@ -102,7 +199,7 @@ public final class SourceCatalog {
                             "column types STRING, INT, BIGINT, DOUBLE, DECIMAL(p,s), BOOLEAN, DATE or TIMESTAMP");
                 }
             }
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             r.problem(base + ".schema", r.describe(base + ".schema") + " (" + firstLine(e.getMessage()) + ")",
                     "Spark DDL such as \"order_id STRING, quantity INT, updated_at TIMESTAMP\"");
         }
@@ -142,7 +239,7 @@ public final class SourceCatalog {
                     for (Map.Entry<String, ConfigValue> e : u.getObject("factors").entrySet()) {
                         factors.put(e.getKey(), ((Number) e.getValue().unwrapped()).doubleValue());
                     }
-                } catch (RuntimeException e) {
+                } catch (Exception e) {
                     r.problem(at + ".factors", "a bad or missing factors object", "factors { g = 0.001, kg = 1 } (unit name = multiplier)");
                 }
                 units.add(new SourceSpec.UnitRule(column, unitColumn, stringIn(r, u, at, "to"), factors));
@@ -175,11 +272,11 @@ public final class SourceCatalog {
                 }
                 String sql = stringIn(r, e, at, "sql");
                 try {
-                    CatalystSqlParser$.MODULE$.parseExpression(sql);
-                } catch (RuntimeException ex) {
+                    checkRowExpression(r, at + ".sql", sql, CatalystSqlParser$.MODULE$.parseExpression(sql), columns);
+                } catch (Exception ex) {
                     r.problem(at + ".sql", "'" + sql + "' (" + firstLine(ex.getMessage()) + ")", "a Spark SQL boolean expression");
                 }
-                String action = e.hasPath("action") ? e.getString("action") : "quarantine";
+                String action = e.hasPath("action") ? stringIn(r, e, at, "action") : "quarantine";
                 Expectation.Action a;
                 try {
                     a = Expectation.Action.parse(action);

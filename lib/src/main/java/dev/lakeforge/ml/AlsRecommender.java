@@ -50,6 +50,8 @@ import static org.apache.spark.sql.functions.when;
  * training mean, never NaN.
  */
 public final class AlsRecommender {
+    /** Lakeforge's own parameter, not ALS's: which held-out ratings count as relevant. */
+    static final String RELEVANT_RATING = "relevantRating";
     static final String USER = "__user";
     static final String ITEM = "__item";
     static final String RATING = "__rating";
@@ -86,7 +88,7 @@ public final class AlsRecommender {
             ALS als = new ALS().setUserCol(USER_IDX).setItemCol(ITEM_IDX).setRatingCol(RATING).setImplicitPrefs(spec.implicit())
                     .setRank(10).setMaxIter(10).setRegParam(0.1).setAlpha(1.0).setSeed(spec.split().seed()).setColdStartStrategy("nan");
             Map<String, Object> alsParams = new LinkedHashMap<>(spec.params());
-            alsParams.remove("relevantRating"); // Lakeforge's own: which held-out ratings count as relevant
+            alsParams.remove(RELEVANT_RATING);
             ModelTrainer.applyParams(als, alsParams);
             List<PipelineStage> stages = List.of(
                     new SQLTransformer().setStatement("SELECT *, CAST(`" + spec.user() + "` AS STRING) AS " + USER + ", CAST(`" + spec.item()
@@ -124,7 +126,7 @@ public final class AlsRecommender {
     }
 
     private static double relevantThreshold(ModelSpec spec) {
-        Object t = spec.params().get("relevantRating");
+        Object t = spec.params().get(RELEVANT_RATING);
         return t instanceof Number n ? n.doubleValue() : 4.0;
     }
 

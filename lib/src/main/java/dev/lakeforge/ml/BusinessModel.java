@@ -49,6 +49,10 @@ public record BusinessModel(ModelSpec spec, Job job, TableName output, Optional<
 
     public static BusinessModel read(Path file) {
         Config c = ModelSpec.readConfig(file, "lakeforge.models.business");
+        return dev.lakeforge.config.ConfigurationException.reading(() -> read(file, c));
+    }
+
+    private static BusinessModel read(Path file, Config c) {
         ModelSpec spec = ModelSpec.parse(c, file.getParent() == null ? Path.of("") : file.getParent());
         ConfigReader r = new ConfigReader(c, Path.of(""));
         if (!c.hasPath("apply")) {

@@ -104,6 +104,10 @@ public record ModelSpec(String name, Task task, Input input, Optional<String> la
     }
 
     public static ModelSpec parse(Config c, Path relativeTo) {
+        return dev.lakeforge.config.ConfigurationException.reading(() -> parseTyped(c, relativeTo));
+    }
+
+    private static ModelSpec parseTyped(Config c, Path relativeTo) {
         ConfigReader r = new ConfigReader(c, relativeTo);
         String name = r.nonEmptyString("name");
         if (!name.isBlank() && !name.matches("[a-z][a-z0-9_\\-]{0,62}")) {
@@ -112,7 +116,7 @@ public record ModelSpec(String name, Task task, Input input, Optional<String> la
         String taskText = r.oneOf("task", "regression", "classification", "clustering", "recommendation");
         Task task = Task.valueOf(taskText.toUpperCase(Locale.ROOT));
 
-        Optional<String> table = r.optionalString("input.table");
+        Optional<String> table = c.hasPath("input.table") ? Optional.of(r.qualifiedTable("input.table")) : Optional.empty();
         Optional<String> path = r.optionalString("input.path").map(p -> relativeTo.resolve(p).normalize().toString());
         if (table.isPresent() == path.isPresent()) {
             r.problem("input", r.describe("input"), "either input.table (a lakehouse table such as gold.customer_features) or input.path"
@@ -235,9 +239,11 @@ public record ModelSpec(String name, Task task, Input input, Optional<String> la
             r.problem("forecast", "a forecast block for task " + taskText, "task = regression (a forecaster is a regression over horizons)");
         }
         r.throwIfProblems();
-        return new ModelSpec(name, task, input, label, List.copyOf(numeric), List.copyOf(categorical), algorithm, kMin, kMax, user, item,
-                rating, implicit, tuning, new Split(splitType, train, seed, splitColumn), params,
+        ModelSpec spec = new ModelSpec(name, task, input, label, List.copyOf(numeric), List.copyOf(categorical), algorithm, kMin, kMax, user,
+                item, rating, implicit, tuning, new Split(splitType, train, seed, splitColumn), params,
                 c.root().render(ConfigRenderOptions.concise().setJson(false)), forecast);
+        ModelTrainer.checkParams(spec); // names, types and ranges of params and tuning.grid, now rather than after hours of data prep
+        return spec;
     }
 
     /** Every column the spec reads. */

@@ -195,16 +195,49 @@ public final class ModelTrainer {
         return p;
     }
 
+    /**
+     * Sets the spec's {@code params} and {@code tuning.grid} on a fresh estimator of its algorithm (no Spark session needed),
+     * so that an unknown name, a value of the wrong type or out of range stops the spec when it is read.
+     */
+    static void checkParams(ModelSpec spec) {
+        Params estimator = switch (spec.algorithm()) {
+            case KMEANS -> new KMeans();
+            case ALS -> new org.apache.spark.ml.recommendation.ALS();
+            default -> estimator(spec, 2);
+        };
+        Map<String, Object> params = new LinkedHashMap<>(spec.params());
+        if (spec.algorithm() == ModelSpec.Algorithm.ALS) {
+            params.remove(AlsRecommender.RELEVANT_RATING);
+        }
+        applyParams(estimator, params);
+        grid(estimator, spec.tuning());
+    }
+
     /** Sets parameters given in the spec on an estimator, converting HOCON values to the parameter's type. */
     static void applyParams(Params estimator, Map<String, Object> params) {
         for (Map.Entry<String, Object> e : params.entrySet()) {
-            if (!estimator.hasParam(e.getKey())) {
-                throw new dev.lakeforge.config.ConfigurationException("params." + e.getKey(), "an unknown parameter of "
-                        + estimator.getClass().getSimpleName(), "one of " + java.util.Arrays.stream(estimator.params()).map(Param::name).toList());
-            }
-            Param<Object> p = castParam(estimator.getParam(e.getKey()));
-            estimator.set(p, convert(p, e.getValue()));
+            Param<Object> p = param(estimator, "params." + e.getKey(), e.getKey());
+            estimator.set(p, checked(p, "params." + e.getKey(), e.getValue()));
         }
+    }
+
+    private static Param<Object> param(Params estimator, String key, String name) {
+        if (!estimator.hasParam(name)) {
+            throw new dev.lakeforge.config.ConfigurationException(key, "an unknown parameter of "
+                    + estimator.getClass().getSimpleName(), "one of " + java.util.Arrays.stream(estimator.params()).map(Param::name).toList());
+        }
+        return castParam(estimator.getParam(name));
+    }
+
+    /** The value converted to the parameter's type and passed through the parameter's own check (e.g. maxDepth >= 0). */
+    private static Object checked(Param<Object> p, String key, Object value) {
+        Object v = convert(p, key, value);
+        try {
+            p.w(v); // a ParamPair validates its value
+        } catch (IllegalArgumentException e) {
+            throw new dev.lakeforge.config.ConfigurationException(key, "'" + value + "'", "a valid " + p.name() + " (" + p.doc() + ")");
+        }
+        return v;
     }
 
     @SuppressWarnings("unchecked")
@@ -212,26 +245,34 @@ public final class ModelTrainer {
         return (Param<Object>) p;
     }
 
-    static Object convert(Param<?> p, Object v) {
+    static Object convert(Param<?> p, String key, Object v) {
         String kind = p.getClass().getSimpleName();
-        return switch (kind) {
-            case "IntParam" -> ((Number) v).intValue();
-            case "DoubleParam" -> ((Number) v).doubleValue();
-            case "LongParam" -> ((Number) v).longValue();
-            case "BooleanParam" -> v instanceof Boolean b ? b : Boolean.parseBoolean(String.valueOf(v));
-            default -> String.valueOf(v);
+        boolean whole = v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) && !Double.isInfinite(n.doubleValue());
+        Object out = switch (kind) {
+            case "IntParam" -> whole && Math.abs(((Number) v).doubleValue()) <= Integer.MAX_VALUE ? (Object) ((Number) v).intValue() : null;
+            case "LongParam" -> whole ? (Object) ((Number) v).longValue() : null;
+            case "DoubleParam" -> v instanceof Number n ? (Object) n.doubleValue() : null;
+            case "BooleanParam" -> v instanceof Boolean ? v : null;
+            default -> v instanceof String || v instanceof Number ? String.valueOf(v) : null;
         };
+        if (out == null) {
+            String expected = switch (kind) {
+                case "IntParam", "LongParam" -> "an integer";
+                case "DoubleParam" -> "a number";
+                case "BooleanParam" -> "true or false";
+                default -> "a value such as \"auto\"";
+            };
+            throw new dev.lakeforge.config.ConfigurationException(key, "'" + v + "'", expected + " for " + p.name() + " (" + p.doc() + ")");
+        }
+        return out;
     }
 
     private static ParamMap[] grid(Params estimator, ModelSpec.Tuning tuning) {
         ParamGridBuilder b = new ParamGridBuilder();
         for (Map.Entry<String, List<Object>> e : tuning.grid().entrySet()) {
-            if (!estimator.hasParam(e.getKey())) {
-                throw new dev.lakeforge.config.ConfigurationException("tuning.grid." + e.getKey(), "an unknown parameter of "
-                        + estimator.getClass().getSimpleName(), "one of " + java.util.Arrays.stream(estimator.params()).map(Param::name).toList());
-            }
-            Param<Object> p = castParam(estimator.getParam(e.getKey()));
-            List<Object> values = e.getValue().stream().map(v -> convert(p, v)).toList();
+            String key = "tuning.grid." + e.getKey();
+            Param<Object> p = param(estimator, key, e.getKey());
+            List<Object> values = e.getValue().stream().map(v -> checked(p, key, v)).toList();
             b.addGrid(p, scala.jdk.javaapi.CollectionConverters.asScala(values));
         }
         return b.build();

@@ -58,6 +58,10 @@ public record PublishSettings(boolean catalogEnabled, String catalogDatabase, bo
     }
 
     public static PublishSettings from(LakeforgeConfig config) {
+        return dev.lakeforge.config.ConfigurationException.reading(() -> read(config));
+    }
+
+    private static PublishSettings read(LakeforgeConfig config) {
         ConfigReader r = config.reader();
         Config raw = config.raw();
         boolean catalog = !raw.hasPath(PATH + ".catalog.enabled") || r.bool(PATH + ".catalog.enabled");
