@@ -215,6 +215,7 @@ public final class IngestSourceAction {
         ConflictRetry.run(lakehouse.retry(), "append to " + bronze, () -> good.write().format("delta").mode("append")
                 .option("txnAppId", appId).option("txnVersion", txn).option("mergeSchema", String.valueOf(!newColumns.isEmpty()))
                 .save(lakehouse.path(bronze)));
+        dev.lakeforge.runs.CrashPoints.reach(dev.lakeforge.runs.CrashPoints.INGEST_BRONZE_COMMITTED);
         long bronzeVersion = lakehouse.version(bronze).orElseThrow();
         long loaded = rowsWritten(bronze, toLoad);
 

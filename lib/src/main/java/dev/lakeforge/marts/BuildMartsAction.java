@@ -97,6 +97,7 @@ public final class BuildMartsAction {
         List<MartResult> results = new ArrayList<>();
         Map<String, Map<String, Long>> lineage = new LinkedHashMap<>();
         results.add(salesDaily(silver.fresh(), lineage));
+        dev.lakeforge.runs.CrashPoints.reach(dev.lakeforge.runs.CrashPoints.MARTS_TABLE_WRITTEN); // before the mart watermarks move
         results.add(overwrite(CUSTOMER_FEATURES, silver.fresh(), CustomerFeaturesMart::build, lineage));
         results.add(overwrite(PRODUCT_DEMAND_WEEKLY, silver.fresh(), ProductDemandWeeklyMart::build, lineage));
         results.add(overwrite(INTERACTIONS, silver.fresh(), InteractionsMart::build, lineage));

@@ -280,6 +280,7 @@ public final class PublishServingAction {
                     }
                 }
                 dialect.describe(c, dialect.staging(t.name()), t.description(), t.columns());
+                dev.lakeforge.runs.CrashPoints.reach(dev.lakeforge.runs.CrashPoints.PUBLISH_STAGED);
                 swap(c, t, schema, version, sourceRun, expected, publishRun, hash, generation);
             } catch (SQLException | RuntimeException e) {
                 try {

@@ -208,6 +208,7 @@ public final class RefineSourceAction {
             List<QualityResults.Result> results = rowResults(tagged, rowsIn);
             if (quarantined > 0) {
                 writeQuarantine(prepared.where(size(col(SilverPreparation.REASONS)).gt(0)), fresh.toVersion());
+                dev.lakeforge.runs.CrashPoints.reach(dev.lakeforge.runs.CrashPoints.REFINE_QUARANTINE_WRITTEN);
             }
             Dataset<Row> good = prepared.where(size(col(SilverPreparation.REASONS)).equalTo(0).and(col(RANK).equalTo(1)));
             Map<String, Long> merged = switch (spec.silverMode()) {
@@ -215,6 +216,7 @@ public final class RefineSourceAction {
                 case "append" -> silverRowsBefore == 0 ? appendToEmpty(good, fresh.toVersion()) : mergeAppend(good);
                 default -> silverRowsBefore == 0 ? appendToEmpty(good, fresh.toVersion()) : mergeUpsert(good);
             };
+            dev.lakeforge.runs.CrashPoints.reach(dev.lakeforge.runs.CrashPoints.REFINE_SILVER_COMMITTED);
             long sourceRows = merged.getOrDefault("numSourceRows", 0L);
             long inserted = merged.getOrDefault("numTargetRowsInserted", 0L);
             long updated = merged.getOrDefault("numTargetRowsUpdated", 0L);
