@@ -19,12 +19,7 @@ final class Stages {
     }
 
     static SourceCatalog sources(JobContext c) {
-        SourceCatalog catalog = SourceCatalog.from(c.config());
-        if (catalog.isEmpty()) {
-            throw new dev.lakeforge.config.ConfigurationException(SourceCatalog.PATH, "no sources",
-                    "at least one source (conf/sources.conf is included by conf/application.conf)");
-        }
-        return catalog;
+        return SourceCatalog.from(c.config()).requireSources();
     }
 
     static List<IngestResult> ingest(JobContext c, JobRun run, SourceCatalog catalog, List<String> only) {

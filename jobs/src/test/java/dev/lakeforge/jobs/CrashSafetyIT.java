@@ -1,5 +1,6 @@
 package dev.lakeforge.jobs;
 
+import dev.lakeforge.runs.CrashPoints;
 import dev.lakeforge.testing.SparkExtension;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -35,7 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the last step every table (bronze, silver, quarantine, gold, the serving database) holds exactly what one clean run
  * of the same steps wrote, run-specific columns (run ids, load times) aside, and the run records show the killed
  * attempts as failed beside the successful ones. The random moments are printed (and can be fixed with
- * {@code -Dcrash.seed=N}).
+ * {@code -Dcrash.seed=N}). Then the same on another lakehouse with each step halted at its riskiest moment, between
+ * one commit and the next ({@link CrashPoints}), which a random kill seldom hits.
  */
 @ExtendWith(SparkExtension.class)
 class CrashSafetyIT {
@@ -46,13 +48,27 @@ class CrashSafetyIT {
     private static final Set<String> RUN_SPECIFIC = Set.of("run_id", "_run_id", "_ingest_run_id", "_refined_run_id", "_refined_at",
             "_quarantined_at", "_ingest_time", "ingest_time", "model_version");
 
-    /** How a step ended: its exit code (-9 when killed), time, output, and whether it held its run lock when killed. */
-    record Done(int code, long millis, String output, boolean lockedWhenKilled) {
+    /**
+     * How a step ended: its exit code (-9 when killed), time, time from taking its run lock to its end, output, and
+     * whether it held its run lock when killed.
+     */
+    record Done(int code, long millis, long workMillis, String output, boolean lockedWhenKilled) {
     }
 
     private Done step(Path root, String step, long killAfterMillis) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g", "-jar",
-                RUNNABLE.toString(), step, "--run-date", "2024-07-03",
+        return step(root, step, killAfterMillis, null);
+    }
+
+    /**
+     * Runs a step; kills it {@code killAfterMillis} (> 0) after it took its run lock, or lets it halt itself at
+     * {@code crashPoint} (non-null).
+     */
+    private Done step(Path root, String step, long killAfterMillis, String crashPoint) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g"));
+        if (crashPoint != null) {
+            cmd.add("-D" + CrashPoints.PROPERTY + "=" + crashPoint);
+        }
+        cmd.addAll(List.of("-jar", RUNNABLE.toString(), step, "--run-date", "2024-07-03",
                 "--set", "lakehouse.root=" + root, "--set", "lakehouse.landing=" + PROJECT.resolve("data/sample"),
                 "--set", "spark.shuffle-partitions=2",
                 // one business model keeps the test short; the others train and apply the same way
@@ -62,20 +78,39 @@ class CrashSafetyIT {
         pb.environment().put("LAKEFORGE_HOME", PROJECT.toString());
         long t0 = System.nanoTime();
         Process p = pb.start();
-        boolean ended = killAfterMillis > 0 ? p.waitFor(killAfterMillis, TimeUnit.MILLISECONDS) : p.waitFor(600, TimeUnit.SECONDS);
+        // the step's own work starts when it takes its run lock (after the JVM and Spark started): kills are timed from there,
+        // so that a machine slower or busier than during the clean run still kills the step in the middle of its work
+        Path lock = root.resolve("_locks").resolve(step + "@2024-07-03.lock");
+        boolean lockedBefore = Files.exists(lock);
+        long lockSeen = -1;
+        boolean killed = false;
         boolean locked = false;
-        if (!ended) {
-            if (killAfterMillis > 0) {
-                locked = Files.exists(root.resolve("_locks").resolve(step + "@2024-07-03.lock"));
-                p.destroyForcibly(); // SIGKILL: no shutdown hook, no finally block runs
+        while (p.isAlive()) {
+            long now = System.nanoTime();
+            if (lockSeen < 0 && !lockedBefore && Files.exists(lock)) {
+                lockSeen = now;
             }
-            p.waitFor(60, TimeUnit.SECONDS);
-            if (killAfterMillis <= 0) {
+            if (killAfterMillis > 0 && lockSeen > 0 && (now - lockSeen) / 1_000_000 >= killAfterMillis) {
+                locked = Files.exists(lock);
+                p.destroyForcibly(); // SIGKILL: no shutdown hook, no finally block runs
+                p.waitFor(60, TimeUnit.SECONDS);
+                killed = true;
+                break;
+            }
+            if ((now - t0) / 1_000_000_000 > 600) {
+                p.destroyForcibly();
                 throw new AssertionError(step + " did not finish in 10 minutes: " + Files.readString(log));
             }
+            p.waitFor(20, TimeUnit.MILLISECONDS);
         }
-        long ms = (System.nanoTime() - t0) / 1_000_000;
-        return new Done(ended ? p.exitValue() : -9, ms, Files.readString(log), locked);
+        long end = System.nanoTime();
+        long ms = (end - t0) / 1_000_000;
+        long workMs = lockSeen > 0 ? (end - lockSeen) / 1_000_000 : ms;
+        if (crashPoint != null) {
+            locked = Files.exists(lock);
+        }
+        boolean ended = !killed;
+        return new Done(ended ? p.exitValue() : -9, ms, workMs, Files.readString(log), locked);
     }
 
     @Test
@@ -91,23 +126,56 @@ class CrashSafetyIT {
         for (String s : STEPS) {
             Done d = step(clean, s, 0);
             assertThat(d.code()).as(s + ":\n" + d.output()).isZero();
-            cleanMillis.put(s, d.millis());
+            cleanMillis.put(s, d.workMillis());
         }
         int killed = 0;
         int killedHoldingTheLock = 0;
+        Map<String, Integer> finished = new LinkedHashMap<>(); // successful runs per step: 2 where the kill came after the end
         for (String s : STEPS) {
-            // somewhere in the step's own work (the first seconds start the JVM and Spark)
-            long at = (long) (cleanMillis.get(s) * (0.45 + 0.5 * random.nextDouble()));
+            // somewhere in the step's own work, timed from when it took its run lock
+            long at = (long) (cleanMillis.get(s) * (0.05 + 0.85 * random.nextDouble()));
             Done d = step(crashed, s, at);
-            System.out.printf("%s: killed after %d ms (a clean run took %d ms)%s%n", s, at, cleanMillis.get(s),
+            System.out.printf("%s: killed %d ms into its work (the clean run's work took %d ms)%s%n", s, at, cleanMillis.get(s),
                     d.code() == -9 ? "" : " — it had already ended with " + d.code());
             killed += d.code() == -9 ? 1 : 0;
             killedHoldingTheLock += d.lockedWhenKilled() ? 1 : 0;
+            finished.put(s, d.code() == 0 ? 2 : 1);
             Done again = step(crashed, s, 0);
             assertThat(again.code()).as(s + " after the kill:\n" + again.output()).isZero();
         }
         assertThat(killed).as("at least most steps were killed while they ran").isGreaterThanOrEqualTo(3);
+        assertEndsAsTheCleanRun(clean, crashed, killedHoldingTheLock, finished);
 
+        // the riskiest moments, which a random kill seldom hits: between one commit and the next
+        Path halted = base.resolve("halted");
+        Map<String, String> points = new LinkedHashMap<>();
+        points.put("ingest", CrashPoints.INGEST_BRONZE_COMMITTED);
+        points.put("refine", CrashPoints.REFINE_QUARANTINE_WRITTEN);
+        points.put("marts", CrashPoints.MARTS_TABLE_WRITTEN);
+        points.put("publish", CrashPoints.PUBLISH_STAGED);
+        int haltedHoldingTheLock = 0;
+        for (String s : STEPS) {
+            List<String> at = new ArrayList<>();
+            if (points.containsKey(s)) {
+                at.add(points.get(s));
+            }
+            if (s.equals("refine")) {
+                at.add(CrashPoints.REFINE_SILVER_COMMITTED); // the second refine finds the quarantine written already
+            }
+            for (String point : at) {
+                Done d = step(halted, s, 0, point);
+                assertThat(d.code()).as(s + " halted at " + point + ":\n" + d.output()).isEqualTo(CrashPoints.EXIT_CODE);
+                haltedHoldingTheLock += d.lockedWhenKilled() ? 1 : 0;
+            }
+            Done again = step(halted, s, 0);
+            assertThat(again.code()).as(s + " after the halt:\n" + again.output()).isZero();
+        }
+        assertThat(haltedHoldingTheLock).isEqualTo(5);
+        assertEndsAsTheCleanRun(clean, halted, haltedHoldingTheLock, Map.of());
+    }
+
+    /** Every table of {@code crashed} holds what the clean run wrote; the run records show each killed attempt. */
+    private void assertEndsAsTheCleanRun(Path clean, Path crashed, int killedHoldingTheLock, Map<String, Integer> finished) throws Exception {
         SparkSession spark = SparkExtension.spark();
         List<String> tables = deltaTables(clean);
         assertThat(tables).contains("bronze/order_lines", "silver/customers", "quarantine/order_lines", "gold/sales_daily", "gold/churn_scores");
@@ -115,7 +183,7 @@ class CrashSafetyIT {
         for (String t : tables) {
             Dataset<Row> a = comparable(spark.read().format("delta").load(clean.resolve(t).toString()));
             Dataset<Row> b = comparable(spark.read().format("delta").load(crashed.resolve(t).toString()));
-            assertThat(b.count()).as(t + " rows").isEqualTo(a.count());
+            assertThat(b.count()).as(crashed.getFileName() + " " + t + " rows").isEqualTo(a.count());
             assertThat(b.exceptAll(a).count()).as(t + ": rows only after the crashes").isZero();
             assertThat(a.exceptAll(b).count()).as(t + ": rows lost to the crashes").isZero();
         }
@@ -133,7 +201,7 @@ class CrashSafetyIT {
         Dataset<Row> runs = spark.read().format("delta").load(crashed.resolve("ops/job_runs").toString());
         for (String s : STEPS) {
             assertThat(runs.where(col("job").equalTo(s).and(col("status").equalTo("SUCCEEDED"))).count()).as(s + " succeeded once")
-                    .isEqualTo(1);
+                    .isEqualTo((long) finished.getOrDefault(s, 1));
         }
         assertThat(runs.where(col("status").equalTo("FAILED").and(col("error_message").contains("ended without finishing"))).count())
                 .as("killed attempts recorded by the run that took over their lock").isEqualTo(killedHoldingTheLock);

@@ -210,10 +210,7 @@ public final class LakehouseBenchmark {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create " + workDir, e);
         }
-        SourceCatalog catalog = SourceCatalog.from(config.config());
-        if (catalog.isEmpty()) {
-            throw new IllegalArgumentException("No sources configured (lakeforge.sources): nothing to benchmark");
-        }
+        SourceCatalog catalog = SourceCatalog.from(config.config()).requireSources();
         Instant started = Instant.now();
         try (HeapSampler heap = new HeapSampler()) {
             if (warmup != null) {

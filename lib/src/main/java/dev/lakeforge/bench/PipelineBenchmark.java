@@ -1,6 +1,5 @@
 package dev.lakeforge.bench;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakeforge.config.LoadedConfig;
@@ -311,12 +310,8 @@ public final class PipelineBenchmark {
             String size = root.path("size").asText();
             List<StageRun> stages = new ArrayList<>();
             for (String system : List.of(LAKEFORGE, BASELINE)) {
-                JsonNode bySystem = root.path("stages").path(system);
-                bySystem.fieldNames().forEachRemaining(stage -> {
-                    Map<String, Long> counters = new LinkedHashMap<>();
-                    bySystem.path(stage).fields().forEachRemaining(f -> counters.put(f.getKey(), f.getValue().asLong()));
-                    stages.add(new StageRun(size, had.orderLines(), system, stage, WorkMeter.Work.fromCounters(counters, stage)));
-                });
+                works(root.path("stages").path(system)).forEach((stage, work) ->
+                        stages.add(new StageRun(size, had.orderLines(), system, stage, work)));
             }
             return Optional.of(new SizeRun(size, had.orderLines(), root.path("landingBytes").asLong(), had.runDate(), had.als(),
                     root.path("pipelineMillis").asLong(), Instant.parse(root.path("measuredAt").asText()), stages));
@@ -392,14 +387,21 @@ public final class PipelineBenchmark {
 
     static Map<String, WorkMeter.Work> readWork(Path json) {
         try {
-            Map<String, Map<String, Long>> in = new ObjectMapper().readValue(json.toFile(), new TypeReference<>() {
-            });
-            Map<String, WorkMeter.Work> out = new LinkedHashMap<>();
-            in.forEach((stage, counters) -> out.put(stage, WorkMeter.Work.fromCounters(counters, stage)));
-            return out;
+            return works(new ObjectMapper().readTree(json.toFile()));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read " + json, e);
         }
+    }
+
+    /** {@code {stage: {counter: number}}} as written by {@link #writeWork}, back as each stage's work. */
+    private static Map<String, WorkMeter.Work> works(JsonNode byStage) {
+        Map<String, WorkMeter.Work> out = new LinkedHashMap<>();
+        byStage.fields().forEachRemaining(stage -> {
+            Map<String, Long> counters = new LinkedHashMap<>();
+            stage.getValue().fields().forEachRemaining(f -> counters.put(f.getKey(), f.getValue().asLong()));
+            out.put(stage.getKey(), WorkMeter.Work.fromCounters(counters, stage.getKey()));
+        });
+        return out;
     }
 
     private void write(String md) {

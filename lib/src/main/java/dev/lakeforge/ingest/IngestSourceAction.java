@@ -5,7 +5,6 @@ import dev.lakeforge.lake.RowHash;
 import dev.lakeforge.lake.Lakehouse;
 import dev.lakeforge.lake.TableName;
 import dev.lakeforge.runs.JobRun;
-import io.delta.tables.DeltaTable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.Path;
@@ -425,29 +424,27 @@ public final class IngestSourceAction {
     }
 
     private void ensureBronze(TableName bronze) {
-        if (lakehouse.exists(bronze)) {
-            return;
-        }
-        var builder = DeltaTable.createIfNotExists(lakehouse.spark()).location(lakehouse.path(bronze));
-        for (String c : spec.columns()) {
-            builder = builder.addColumn(c, DataTypes.StringType);
-        }
-        builder.addColumn(StagingSchema.SOURCE_FILE, DataTypes.StringType)
-                .addColumn(StagingSchema.FILE_CHECKSUM, DataTypes.StringType)
-                .addColumn(StagingSchema.BATCH_DATE, DataTypes.DateType)
-                .addColumn(StagingSchema.BYTE_OFFSET, DataTypes.LongType)
-                .addColumn(StagingSchema.LINE_NUMBER, DataTypes.LongType)
-                .addColumn(INGEST_TIME, DataTypes.TimestampType)
-                .addColumn(RUN_ID, DataTypes.StringType)
-                .addColumn(ROW_HASH, RowHash.TYPE)
-                .property("delta.enableChangeDataFeed", "true")
-                .property("delta.appendOnly", "true")
-                // statistics only where bronze is filtered (which files a load wrote, by batch or time); collecting
-                // min/max of every raw text column cost ~15% of a load and skips nothing
-                .property("delta.dataSkippingStatsColumns", String.join(",", StagingSchema.FILE_CHECKSUM, StagingSchema.BATCH_DATE,
-                        StagingSchema.LINE_NUMBER, INGEST_TIME))
-                .comment("Bronze: raw rows of source " + spec.name() + " as loaded, append-only")
-                .execute();
+        lakehouse.createIfMissing(bronze, created -> {
+            var builder = created;
+            for (String c : spec.columns()) {
+                builder = builder.addColumn(c, DataTypes.StringType);
+            }
+            return builder.addColumn(StagingSchema.SOURCE_FILE, DataTypes.StringType)
+                    .addColumn(StagingSchema.FILE_CHECKSUM, DataTypes.StringType)
+                    .addColumn(StagingSchema.BATCH_DATE, DataTypes.DateType)
+                    .addColumn(StagingSchema.BYTE_OFFSET, DataTypes.LongType)
+                    .addColumn(StagingSchema.LINE_NUMBER, DataTypes.LongType)
+                    .addColumn(INGEST_TIME, DataTypes.TimestampType)
+                    .addColumn(RUN_ID, DataTypes.StringType)
+                    .addColumn(ROW_HASH, RowHash.TYPE)
+                    .property("delta.enableChangeDataFeed", "true")
+                    .property("delta.appendOnly", "true")
+                    // statistics only where bronze is filtered (which files a load wrote, by batch or time); collecting
+                    // min/max of every raw text column cost ~15% of a load and skips nothing
+                    .property("delta.dataSkippingStatsColumns", String.join(",", StagingSchema.FILE_CHECKSUM, StagingSchema.BATCH_DATE,
+                            StagingSchema.LINE_NUMBER, INGEST_TIME))
+                    .comment("Bronze: raw rows of source " + spec.name() + " as loaded, append-only");
+        });
     }
 
     private Dataset<Row> parse(SparkSession spark, List<LandingFile> files, List<String> columns, Map<String, FileLayout> layouts,

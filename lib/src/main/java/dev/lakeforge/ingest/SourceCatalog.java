@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
+import dev.lakeforge.config.ConfigProblem;
 import dev.lakeforge.config.ConfigReader;
 import dev.lakeforge.config.ConfigurationException;
 import dev.lakeforge.config.LakeforgeConfig;
@@ -427,6 +428,18 @@ public final class SourceCatalog {
 
     public boolean isEmpty() {
         return sources.isEmpty();
+    }
+
+    /** The problem of a configuration that declares no source (nothing for ingest, refine or a benchmark to do). */
+    public static final ConfigProblem NO_SOURCES = new ConfigProblem(PATH, "no sources",
+            "at least one source (conf/application.conf includes conf/sources.conf; a --conf file must declare its own)");
+
+    /** This catalog, or a {@link ConfigurationException} when it declares no source. */
+    public SourceCatalog requireSources() {
+        if (isEmpty()) {
+            throw new ConfigurationException(List.of(NO_SOURCES));
+        }
+        return this;
     }
 
     /** Sources in dependency order: a source comes after every source its references point to. */

@@ -62,6 +62,57 @@ public final class Lakehouse {
         return DeltaTable.isDeltaTable(spark, path(name));
     }
 
+    /**
+     * Creates the table from {@code builder} (a {@link DeltaTable#createIfNotExists} at the table's path) unless it
+     * exists. A folder left by a creation killed before its first commit (a {@code _delta_log} holding no commit,
+     * often only {@code _staged_commits}) is removed first: Delta's catalog takes any {@code _delta_log} folder for a
+     * table, so {@code createIfNotExists} would skip the creation and the next read fail with
+     * {@code DELTA_TABLE_NOT_FOUND}. Nothing committed is lost: without a commit no file in the folder belongs to a
+     * table.
+     */
+    public void createIfMissing(TableName name, java.util.function.UnaryOperator<io.delta.tables.DeltaTableBuilder> builder) {
+        if (exists(name)) {
+            return;
+        }
+        discardUncommitted(name);
+        builder.apply(DeltaTable.createIfNotExists(spark).location(path(name))).execute();
+    }
+
+    /**
+     * Removes the folder of a table whose creation never committed; true when there was one. Refuses (with the
+     * folder named) when the folder holds a {@code _delta_log} with commits that Delta cannot read.
+     */
+    public boolean discardUncommitted(TableName name) {
+        if (exists(name)) {
+            return false;
+        }
+        FileSystem fs = fileSystem();
+        Path table = new Path(path(name));
+        Path log = new Path(table, "_delta_log");
+        try {
+            if (!fs.exists(log)) {
+                return false;
+            }
+            var it = fs.listFiles(log, true);
+            while (it.hasNext()) {
+                Path file = it.next().getPath();
+                // _staged_commits/<version>.<uuid>.json are proposals, not commits
+                if (!file.getParent().getName().equals("_staged_commits") && file.getName().matches("\\d{20}\\..*")) {
+                    throw new IllegalStateException("Table folder " + table + " holds Delta log file " + file.getName()
+                            + " but Delta cannot read it as a table; inspect it or move it away by hand (nothing was changed)");
+                }
+            }
+            org.slf4j.LoggerFactory.getLogger(Lakehouse.class).warn(
+                    "{} holds a table creation that never committed (a killed run?); removing its folder {}", name, table);
+            if (!fs.delete(table, true)) {
+                throw new IOException("delete returned false");
+            }
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot inspect or remove the uncommitted table folder " + table, e);
+        }
+    }
+
     public Dataset<Row> read(TableName name) {
         requireExists(name);
         return spark.read().format("delta").load(path(name));

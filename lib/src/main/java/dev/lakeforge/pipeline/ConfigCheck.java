@@ -51,8 +51,7 @@ public final class ConfigCheck {
         List<String> stages = config.models().pipelineStages();
         SourceCatalog sources = read(problems, "", () -> SourceCatalog.from(config));
         if (sources != null && sources.isEmpty()) {
-            problems.add(new ConfigProblem(SourceCatalog.PATH, "no sources",
-                    "at least one source (conf/application.conf includes conf/sources.conf; a --conf file must declare its own)"));
+            problems.add(SourceCatalog.NO_SOURCES);
         }
         List<BusinessModel> models = new ArrayList<>();
         for (String file : config.models().business()) {

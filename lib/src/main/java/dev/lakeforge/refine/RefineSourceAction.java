@@ -10,7 +10,6 @@ import dev.lakeforge.quality.Expectation;
 import dev.lakeforge.quality.QualityResults;
 import dev.lakeforge.quality.Reference;
 import dev.lakeforge.runs.JobRun;
-import io.delta.tables.DeltaTable;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -470,20 +469,18 @@ public final class RefineSourceAction {
 
     private void ensureSilver(Dataset<Row> shape, boolean scd2) {
         TableName silver = silver(spec);
-        if (lakehouse.exists(silver)) {
-            return;
-        }
-        var builder = DeltaTable.createIfNotExists(lakehouse.spark()).location(lakehouse.path(silver)).addColumns(shape.schema());
-        if (scd2) {
-            builder = builder.addColumn(VALID_FROM, DataTypes.TimestampType).addColumn(VALID_TO, DataTypes.TimestampType)
-                    .addColumn(IS_CURRENT, DataTypes.BooleanType);
-        }
-        if (!spec.partitionBy().isEmpty()) {
-            builder = builder.partitionedBy(spec.partitionBy().toArray(String[]::new));
-        }
-        builder.property("delta.enableChangeDataFeed", "true")
-                .comment("Silver: typed, cleaned, conformed rows of source " + spec.name() + " (" + spec.silverMode() + ")")
-                .execute();
+        lakehouse.createIfMissing(silver, created -> {
+            var builder = created.addColumns(shape.schema());
+            if (scd2) {
+                builder = builder.addColumn(VALID_FROM, DataTypes.TimestampType).addColumn(VALID_TO, DataTypes.TimestampType)
+                        .addColumn(IS_CURRENT, DataTypes.BooleanType);
+            }
+            if (!spec.partitionBy().isEmpty()) {
+                builder = builder.partitionedBy(spec.partitionBy().toArray(String[]::new));
+            }
+            return builder.property("delta.enableChangeDataFeed", "true")
+                    .comment("Silver: typed, cleaned, conformed rows of source " + spec.name() + " (" + spec.silverMode() + ")");
+        });
     }
 
     private String keyCondition(String t, String s) {

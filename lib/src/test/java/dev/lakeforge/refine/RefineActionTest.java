@@ -263,6 +263,21 @@ class RefineActionTest {
         assertThatThrownBy(() -> { throw new QualityFailedException(List.of()); }).isInstanceOf(QualityFailedException.class);
     }
 
+    /**
+     * A refine killed while it creates a silver table leaves the table's log folder without a commit (Delta creates
+     * {@code _delta_log/_staged_commits} first); the next run creates the table as if the folder were not there.
+     */
+    @Test
+    void aSilverTableWhoseCreationWasKilledIsCreatedByTheNextRun() throws Exception {
+        TestLakehouse t = withDayOne();
+        String table = t.lakehouse().path(TableName.parse("silver.customers"));
+        Path log = (table.startsWith("file:") ? Path.of(java.net.URI.create(table)) : Path.of(table)).resolve("_delta_log/_staged_commits");
+        java.nio.file.Files.createDirectories(log);
+        Outcome o = day(t, D1);
+        assertThat(o.record().succeeded()).as(o.record().errorMessage()).isTrue();
+        assertThat(t.lakehouse().read(TableName.parse("silver.customers")).count()).isEqualTo(3);
+    }
+
     static Map<String, RefineResult> byName(List<RefineResult> results) {
         Map<String, RefineResult> m = new TreeMap<>();
         results.forEach(r -> m.put(r.source(), r));
