@@ -152,6 +152,7 @@ class CrashSafetyIT {
         points.put("ingest", CrashPoints.INGEST_BRONZE_COMMITTED);
         points.put("refine", CrashPoints.REFINE_QUARANTINE_WRITTEN);
         points.put("marts", CrashPoints.MARTS_TABLE_WRITTEN);
+        points.put("predict", CrashPoints.TRAIN_REGISTERED);
         points.put("publish", CrashPoints.PUBLISH_STAGED);
         int haltedHoldingTheLock = 0;
         for (String s : STEPS) {
@@ -170,7 +171,7 @@ class CrashSafetyIT {
             Done again = step(halted, s, 0);
             assertThat(again.code()).as(s + " after the halt:\n" + again.output()).isZero();
         }
-        assertThat(haltedHoldingTheLock).isEqualTo(5);
+        assertThat(haltedHoldingTheLock).isEqualTo(6);
         assertEndsAsTheCleanRun(clean, halted, haltedHoldingTheLock, Map.of());
     }
 

@@ -6,6 +6,7 @@ import dev.lakeforge.config.ConfigurationException;
 import dev.lakeforge.lake.ConflictRetry;
 import dev.lakeforge.lake.Lakehouse;
 import dev.lakeforge.lake.TableName;
+import dev.lakeforge.runs.CrashPoints;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.PipelineModel;
@@ -29,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 
 /**
@@ -100,11 +102,6 @@ public final class ModelRegistry {
         writeText(path + "/spec.conf", spec.source());
         writeText(path + "/metrics.json", json(Map.of("metrics", o.metrics(), "baseline", o.baseline(), "params", o.params(), "importances", o.importances())));
         writeText(path + "/card.md", ModelCard.markdown(spec, o, version, alias, metric, data, runId));
-        if (better && champion.isPresent()) {
-            ConflictRetry.run(lakehouse.retry(), "update " + TABLE, () -> lakehouse.deltaTable(TABLE)
-                    .update(col("name").equalTo(spec.name()).and(col("alias").equalTo(CHAMPION)),
-                            Map.of("alias", org.apache.spark.sql.functions.lit(CANDIDATE))));
-        }
         List<String> features = new java.util.ArrayList<>(spec.numeric());
         features.addAll(spec.categorical());
         Row row = RowFactory.create(spec.name(), version, spec.task().name().toLowerCase(Locale.ROOT), spec.algorithm().label(), spec.source(),
@@ -113,9 +110,34 @@ public final class ModelRegistry {
                 CollectionConverters.asScala(features).toSeq(), CollectionConverters.asScala(o.labels()).toSeq(), o.trainRows(),
                 o.holdoutRows(), runId, Timestamp.from(Instant.now()), alias, path);
         Dataset<Row> df = lakehouse.spark().createDataFrame(List.of(row), SCHEMA).coalesce(1);
-        ConflictRetry.run(lakehouse.retry(), "append to " + TABLE, () -> df.write().format("delta").mode("append").save(lakehouse.path(TABLE)));
+        if (better && champion.isPresent()) {
+            promote(df, champion.get().version());
+        } else {
+            ConflictRetry.run(lakehouse.retry(), "append to " + TABLE, () -> df.write().format("delta").mode("append").save(lakehouse.path(TABLE)));
+        }
+        CrashPoints.reach(CrashPoints.TRAIN_REGISTERED);
         return new RegisteredModel(spec.name(), version, spec.task().name().toLowerCase(Locale.ROOT), alias, path, metric, o.metrics(),
                 o.baseline(), spec.source());
+    }
+
+    /**
+     * Adds the new champion's row and demotes the old champion to candidate in one commit (a MERGE whose source holds
+     * the new row, never matched, and a marker row that matches the old champion): a crash can leave the registry with
+     * the old champion or the new one, never with none or two.
+     */
+    private void promote(Dataset<Row> newRow, int oldChampion) {
+        String demote = "_demote_version";
+        Dataset<Row> source = newRow.withColumn(demote, lit(null).cast(DataTypes.IntegerType))
+                .unionByName(newRow.withColumn(demote, lit(oldChampion)));
+        Map<String, String> insert = new java.util.LinkedHashMap<>();
+        for (String c : SCHEMA.fieldNames()) {
+            insert.put("`" + c + "`", "s.`" + c + "`");
+        }
+        ConflictRetry.run(lakehouse.retry(), "promote in " + TABLE, () -> lakehouse.deltaTable(TABLE).as("t")
+                .merge(source.as("s"), "t.name = s.name AND t.version = s." + demote + " AND t.alias = '" + CHAMPION + "'")
+                .whenMatched().updateExpr(Map.of("alias", "'" + CANDIDATE + "'"))
+                .whenNotMatched("s." + demote + " IS NULL").insertExpr(insert)
+                .execute());
     }
 
     private int nextVersion(String name) {

@@ -3,6 +3,7 @@ package dev.lakeforge.runs;
 /**
  * Named moments between a job's commits, where a crash is the most dangerous: one table written, the next not yet (bronze
  * appended but the ingest ledger not yet told; quarantine or silver written but the refine watermark not yet moved; a
+ * trained model registered but its predictions not yet written; a
  * serving table staged but not yet swapped in). Off unless the system property {@value #PROPERTY} names a point; then
  * the JVM halts the first time it gets there ({@link Runtime#halt}: no finally block or shutdown hook runs, as with
  * SIGKILL) with exit code {@value #EXIT_CODE}. {@code CrashSafetyIT} kills the jobs at each of these points and checks
@@ -17,6 +18,8 @@ public final class CrashPoints {
     public static final String REFINE_SILVER_COMMITTED = "refine.silver-committed";
     public static final String MARTS_TABLE_WRITTEN = "marts.table-written";
     public static final String PUBLISH_STAGED = "publish.staged";
+    /** A trained model saved and registered, its predictions not yet written. */
+    public static final String TRAIN_REGISTERED = "train.registered";
 
     private CrashPoints() {
     }

@@ -143,6 +143,26 @@ class ModelTrainingTest {
     }
 
     @Test
+    void aBetterVersionTakesOverAndTheOldChampionStepsDownInOneCommit() {
+        String base = """
+                name = mix_strength_up
+                task = regression
+                input { path = "concrete.csv", format = csv }
+                label = compressive_strength
+                algorithm = linear
+                """;
+        assertThat(train(spec(base + "features.numeric = [coarse_aggregate]")).model().alias()).isEqualTo("champion");
+        long before = t.lakehouse().version(ModelRegistry.TABLE).orElseThrow();
+        TrainResult better = train(spec(base + "features.numeric = [cement, water, age, superplasticizer, blast_furnace_slag]"));
+        assertThat(better.model().alias()).isEqualTo("champion");
+        assertThat(t.lakehouse().version(ModelRegistry.TABLE)).hasValue(before + 1);
+        ModelRegistry registry = new ModelRegistry(t.lakehouse());
+        assertThat(registry.resolve("mix_strength_up").version()).isEqualTo(2);
+        assertThat(registry.resolve("mix_strength_up@1").alias()).isEqualTo("candidate");
+        assertThat(t.lakehouse().read(ModelRegistry.TABLE).where("name = 'mix_strength_up'").count()).isEqualTo(2);
+    }
+
+    @Test
     void badSpecsStopBeforeTrainingWithTheProblemNamed() {
         String base = "name = bad\ninput { path = \"mlc_churn.csv\", format = csv }\n";
         assertThatThrownBy(() -> check(base + "task = classification\nlabel = churn\nfeatures.numeric = [no_such_column]"))
