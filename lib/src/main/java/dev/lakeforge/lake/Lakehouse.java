@@ -79,13 +79,10 @@ public final class Lakehouse {
     }
 
     /**
-     * Removes the folder of a table whose creation never committed; true when there was one. Refuses (with the
-     * folder named) when the folder holds a {@code _delta_log} with commits that Delta cannot read.
+     * Removes the folder of a table that does not exist (the caller checked) but whose creation left a log without a
+     * commit; true when there was one. Refuses (with the folder named) when the log holds commits Delta cannot read.
      */
-    public boolean discardUncommitted(TableName name) {
-        if (exists(name)) {
-            return false;
-        }
+    boolean discardUncommitted(TableName name) {
         FileSystem fs = fileSystem();
         Path table = new Path(path(name));
         Path log = new Path(table, "_delta_log");
