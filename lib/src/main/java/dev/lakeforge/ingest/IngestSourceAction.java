@@ -38,7 +38,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.Optional;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -68,8 +67,13 @@ public final class IngestSourceAction {
     public static final String ROW_HASH = "_row_hash";
     /** Longest line read; longer lines are skipped by the reader and reported as rejects. */
     static final int MAX_LINE_BYTES = 16 * 1024 * 1024;
-    static final int REJECTS_KEPT_PER_TASK = 5_000;
-    static final int REJECT_CHARS_KEPT_PER_TASK = 1 << 20;
+    /**
+     * Rejected lines a load sends to the driver at most, over all its tasks (each task gets its share); a task
+     * with more writes the rest to a file of its own under {@code _staging/rejects/<source>}, read back in a
+     * distributed way — so the driver's memory does not grow with the input, and no second pass is needed.
+     */
+    static final int REJECTS_KEPT_ON_DRIVER = 20_000;
+    static final long REJECT_CHARS_KEPT_ON_DRIVER = 8L << 20;
     private static final Logger LOG = LoggerFactory.getLogger(IngestSourceAction.class);
 
     private final Lakehouse lakehouse;
@@ -77,6 +81,8 @@ public final class IngestSourceAction {
     private SourceSpec spec;
     private LocalDate runDate;
     private JobRun run;
+    private int rejectsKeptOnDriver = REJECTS_KEPT_ON_DRIVER;
+    private long rejectCharsKeptOnDriver = REJECT_CHARS_KEPT_ON_DRIVER;
 
     public IngestSourceAction(Lakehouse lakehouse, String landing) {
         this.lakehouse = lakehouse;
@@ -95,6 +101,13 @@ public final class IngestSourceAction {
 
     public IngestSourceAction run(JobRun run) {
         this.run = run;
+        return this;
+    }
+
+    /** How many rejected lines (and characters of them) may travel to the driver; tests make it small. */
+    IngestSourceAction rejectsKeptOnDriver(int rows, long chars) {
+        this.rejectsKeptOnDriver = rows;
+        this.rejectCharsKeptOnDriver = chars;
         return this;
     }
 
@@ -195,7 +208,9 @@ public final class IngestSourceAction {
         LOG.info("Source {}: loading {} file(s), {} bytes, into {} (transaction {})", spec.name(), toLoad.size(),
                 toLoad.stream().mapToLong(LandingFile::size).sum(), bronze, txn);
 
-        RejectSink sink = new RejectSink(spark, spec.name());
+        String spillDir = lakehouse.folder("_staging/rejects/" + spec.name());
+        deleteFolder(spillDir); // what a load of this source that was killed may have left
+        RejectSink sink = new RejectSink(spark, spec.name(), spillDir);
         Dataset<Row> staging = SourceSpec.PARQUET.equals(spec.format())
                 ? readParquet(spark, toLoad, columns, layouts)
                 : parse(spark, toLoad, columns, layouts, sink);
@@ -218,21 +233,33 @@ public final class IngestSourceAction {
         long bronzeVersion = lakehouse.version(bronze).orElseThrow();
         long loaded = rowsWritten(bronze, toLoad);
 
-        // The bronze write kept the rejected lines it met (one pass over the files). A second, distributed pass finds
-        // them only when there were too many to keep, or when finishing a stopped load, whose write Delta skipped as
-        // already committed.
+        // The bronze write met the rejected lines (one pass over the files): its tasks sent some to the driver and
+        // wrote the rest to files. A second pass over the files finds them only when finishing a stopped load, whose
+        // write Delta skipped as already committed (or, as a safety net, if what the tasks handed over falls short of
+        // what they counted).
         StructType staged = staging.schema();
-        Optional<List<Row>> kept = resumed ? Optional.empty()
-                : SourceSpec.PARQUET.equals(spec.format()) ? Optional.of(List.of())
-                : sink.all(staged.fieldIndex(StagingSchema.SOURCE_FILE), staged.fieldIndex(StagingSchema.BYTE_OFFSET));
-        Dataset<Row> rejectDf = kept.isPresent()
-                ? rejectRows(spark.createDataFrame(kept.get(), staged), ingestTime)
-                : rejectRows(staging, ingestTime).persist(StorageLevel.DISK_ONLY());
-        try {
-            Map<String, Long> rejectsPerFile = new LinkedHashMap<>();
-            for (Row r : rejectDf.groupBy("file").count().collectAsList()) {
-                rejectsPerFile.put(r.getString(0), r.getLong(1));
+        Dataset<Row> rejectDf = null;
+        Map<String, Long> rejectsPerFile = null;
+        if (!resumed) {
+            rejectDf = SourceSpec.PARQUET.equals(spec.format()) ? rejectRows(spark.createDataFrame(List.of(), staged), ingestTime)
+                    : rejectRows(sink.gathered(spark, staged), ingestTime);
+            rejectsPerFile = rejectsPerFile(rejectDf);
+            long gathered = rejectsPerFile.values().stream().mapToLong(Long::longValue).sum();
+            if (sink.spilled.value() > 0) {
+                run.count(spec.name() + ".rejects_via_files", sink.spilled.value());
             }
+            if (!SourceSpec.PARQUET.equals(spec.format()) && gathered != sink.rejected.value()) {
+                LOG.warn("Source {}: the load counted {} rejected line(s) but handed over {}; finding them again in a second pass",
+                        spec.name(), sink.rejected.value(), gathered);
+                rejectDf = null;
+            }
+        }
+        if (rejectDf == null) {
+            run.count(spec.name() + ".rejects_second_pass", 1);
+            rejectDf = rejectRows(staging, ingestTime).persist(StorageLevel.DISK_ONLY());
+            rejectsPerFile = rejectsPerFile(rejectDf);
+        }
+        try {
             long rejected = rejectsPerFile.values().stream().mapToLong(Long::longValue).sum();
             if (rejected > 0) {
                 Dataset<Row> out = rejectDf.coalesce(1);
@@ -247,6 +274,7 @@ public final class IngestSourceAction {
                         rejectsPerFile.getOrDefault(f.path(), 0L), resumed ? "load finished after an earlier run stopped" : null));
             }
             ledger.append(done);
+            deleteFolder(spillDir);
             if (!newColumns.isEmpty()) {
                 LOG.warn("Source {}: bronze table evolved with new column(s) {} (from {}). They stay in bronze; declare them in the"
                         + " source schema to carry them to silver.", spec.name(), newColumns, filesWith(layouts, newColumns));
@@ -259,6 +287,23 @@ public final class IngestSourceAction {
                     newColumns, resumed);
         } finally {
             rejectDf.unpersist();
+        }
+    }
+
+    private static Map<String, Long> rejectsPerFile(Dataset<Row> rejects) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (Row r : rejects.groupBy("file").count().collectAsList()) {
+            out.put(r.getString(0), r.getLong(1));
+        }
+        return out;
+    }
+
+    private void deleteFolder(String folder) {
+        try {
+            Path p = new Path(folder);
+            p.getFileSystem(lakehouse.spark().sparkContext().hadoopConfiguration()).delete(p, true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot remove " + folder, e);
         }
     }
 
@@ -459,6 +504,9 @@ public final class IngestSourceAction {
                         BoundedLineInputFormat.class, LongWritable.class, BoundedLineInputFormat.BoundedLine.class, conf);
         Broadcast<LineParser> parser = jsc.broadcast(new LineParser(spec.format(), columns, layouts, delimiter()));
         Broadcast<org.apache.spark.util.SerializableConfiguration> hadoop = jsc.broadcast(new org.apache.spark.util.SerializableConfiguration(conf));
+        int splits = Math.max(1, lines.getNumPartitions());
+        rejects.budget(Math.max(1, rejectsKeptOnDriver / splits), Math.max(1, rejectCharsKeptOnDriver / splits),
+                StagingSchema.of(columns));
         JavaRDD<Row> rows = lines.mapPartitionsWithInputSplit((split, it) -> parsePartition(split, it, parser.value(), hadoop.value().value(),
                 rejects), true);
         return spark.createDataFrame(rows, StagingSchema.of(columns));
@@ -466,30 +514,108 @@ public final class IngestSourceAction {
 
     /**
      * Rejected lines, gathered while the bronze write parses the files, so that no second pass is needed to find
-     * them: up to {@value #REJECTS_KEPT_PER_TASK} lines or {@value #REJECT_CHARS_KEPT_PER_TASK} characters per task
-     * travel to the driver; past that a task only counts, and the rejects are written by a second, distributed pass.
+     * them: each task sends its share of {@link #REJECTS_KEPT_ON_DRIVER} lines (and characters) to the driver, and
+     * writes any more to a JSON-lines file of its own attempt under {@code spillDir}, read back by Spark.
      */
     static final class RejectSink implements java.io.Serializable {
         final org.apache.spark.util.LongAccumulator rejected;
-        final org.apache.spark.util.LongAccumulator overflow;
+        final org.apache.spark.util.LongAccumulator spilled;
         final org.apache.spark.util.CollectionAccumulator<Row> kept;
+        final String spillDir;
+        int rowsPerTask = 1;
+        long charsPerTask = 1;
+        int[] spilledFields = new int[0];
 
-        RejectSink(SparkSession spark, String source) {
+        RejectSink(SparkSession spark, String source, String spillDir) {
             rejected = spark.sparkContext().longAccumulator("rejected lines of " + source);
-            overflow = spark.sparkContext().longAccumulator("rejected lines of " + source + " not kept");
+            spilled = spark.sparkContext().longAccumulator("rejected lines of " + source + " written to files");
             kept = spark.sparkContext().collectionAccumulator("rejected lines of " + source + " kept");
+            this.spillDir = spillDir;
         }
 
-        /** The rejected lines the load met, when every one was kept (one per file and offset); empty when not. */
-        Optional<List<Row>> all(int fileColumn, int offsetColumn) {
-            if (overflow.value() > 0) {
-                return Optional.empty();
-            }
+        /** Each task's share, and where the {@link #SPILLED} columns are in the staging rows it writes to a file. */
+        void budget(int rows, long chars, StructType staged) {
+            this.rowsPerTask = rows;
+            this.charsPerTask = chars;
+            this.spilledFields = SPILLED.stream().mapToInt(staged::fieldIndex).toArray();
+        }
+
+        /**
+         * The rejected lines the load met, in staging shape: those sent to the driver and those written to files,
+         * once each (a retried task's attempts meet the same lines: one row per file and byte offset).
+         */
+        Dataset<Row> gathered(SparkSession spark, StructType staged) {
             Map<String, Row> distinct = new LinkedHashMap<>();
+            int file = staged.fieldIndex(StagingSchema.SOURCE_FILE);
+            int offset = staged.fieldIndex(StagingSchema.BYTE_OFFSET);
             for (Row r : kept.value()) {
-                distinct.putIfAbsent(r.getString(fileColumn) + "@" + r.getLong(offsetColumn), r);
+                distinct.putIfAbsent(r.getString(file) + "@" + r.getLong(offset), r);
             }
-            return distinct.size() == rejected.value() ? Optional.of(new ArrayList<>(distinct.values())) : Optional.empty();
+            Dataset<Row> onDriver = spark.createDataFrame(new ArrayList<>(distinct.values()), staged);
+            if (spilled.value() == 0) {
+                return onDriver;
+            }
+            StructType spillSchema = new StructType(java.util.Arrays.stream(staged.fields())
+                    .filter(f -> SPILLED.contains(f.name())).toArray(StructField[]::new));
+            // a killed attempt's file may end in a cut line: it reads as nulls and is dropped (its lines are in the file of
+            // the attempt that succeeded)
+            Dataset<Row> fromFiles = spark.read().schema(spillSchema).option("mode", "PERMISSIVE").json(spillDir)
+                    .where(col(StagingSchema.SOURCE_FILE).isNotNull().and(col(StagingSchema.BYTE_OFFSET).isNotNull())
+                            .and(col(StagingSchema.REJECT_REASON).isNotNull()));
+            List<Column> shaped = new ArrayList<>();
+            for (StructField f : staged.fields()) {
+                shaped.add(SPILLED.contains(f.name()) ? col(f.name()) : lit(null).cast(f.dataType()).as(f.name()));
+            }
+            return onDriver.unionByName(fromFiles.select(shaped.toArray(Column[]::new)))
+                    .dropDuplicates(StagingSchema.SOURCE_FILE, StagingSchema.BYTE_OFFSET);
+        }
+    }
+
+    /** The staging columns a rejected line keeps when a task writes it to a file (what the rejects table needs). */
+    static final List<String> SPILLED = List.of(StagingSchema.SOURCE_FILE, StagingSchema.FILE_CHECKSUM, StagingSchema.BATCH_DATE,
+            StagingSchema.BYTE_OFFSET, StagingSchema.LINE_NUMBER, StagingSchema.RAW_LINE, StagingSchema.REJECT_REASON);
+
+    /** One task attempt's file of rejected lines past its share, opened at the first one. */
+    private static final class SpillFile {
+        private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+        private final String dir;
+        private final int[] fields;
+        private final Configuration conf;
+        private java.io.Writer out;
+
+        SpillFile(RejectSink sink, Configuration conf) {
+            this.dir = sink.spillDir;
+            this.fields = sink.spilledFields;
+            this.conf = conf;
+        }
+
+        void write(Row r) throws IOException {
+            if (out == null) {
+                org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
+                Path file = new Path(dir, String.format(java.util.Locale.ROOT, "part-%05d-%d.json", task.partitionId(), task.taskAttemptId()));
+                out = new java.io.BufferedWriter(new java.io.OutputStreamWriter(file.getFileSystem(conf).create(file, true),
+                        java.nio.charset.StandardCharsets.UTF_8));
+                task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) ctx -> close());
+            }
+            Map<String, Object> line = new LinkedHashMap<>();
+            for (int i = 0; i < fields.length; i++) {
+                Object v = r.get(fields[i]);
+                line.put(SPILLED.get(i), v instanceof java.sql.Date d ? d.toLocalDate().toString() : v);
+            }
+            out.write(JSON.writeValueAsString(line));
+            out.write('\n');
+        }
+
+        void close() {
+            if (out != null) {
+                try {
+                    out.close();
+                } catch (IOException e) {
+                    throw new UncheckedIOException("Cannot close a file of rejected lines in " + dir, e);
+                } finally {
+                    out = null;
+                }
+            }
         }
     }
 
@@ -507,6 +633,7 @@ public final class IngestSourceAction {
                 base = layout.lines().base(fileSplit.getStart(), in);
             }
         }
+        SpillFile spill = new SpillFile(rejects, conf);
         return new Iterator<>() {
             long index;
             int keptRows;
@@ -528,14 +655,22 @@ public final class IngestSourceAction {
                         rejects.rejected.add(1);
                         String raw = next.getString(next.size() - 2); // the raw line, before the reason
                         int chars = raw == null ? 0 : raw.length();
-                        if (keptRows < REJECTS_KEPT_PER_TASK && keptChars + chars <= REJECT_CHARS_KEPT_PER_TASK) {
+                        if (keptRows < rejects.rowsPerTask && keptChars + chars <= rejects.charsPerTask) {
                             rejects.kept.add(next);
                             keptRows++;
                             keptChars += chars;
                         } else {
-                            rejects.overflow.add(1);
+                            try {
+                                spill.write(next);
+                            } catch (IOException e) {
+                                throw new UncheckedIOException("Cannot write rejected lines to " + rejects.spillDir, e);
+                            }
+                            rejects.spilled.add(1);
                         }
                     }
+                }
+                if (next == null) {
+                    spill.close();
                 }
             }
 

@@ -66,13 +66,22 @@ class IngestSourceActionTest {
     static final LocalDate D2 = LocalDate.of(2024, 1, 2);
 
     private IngestResult ingest(TestLakehouse t, String source, LocalDate day) {
+        return ingest(t, source, day, IngestSourceAction.REJECTS_KEPT_ON_DRIVER, IngestSourceAction.REJECT_CHARS_KEPT_ON_DRIVER);
+    }
+
+    /** The counters of the last run {@link #ingest} made. */
+    private final AtomicReference<java.util.Map<String, Long>> lastMetrics = new AtomicReference<>();
+
+    /** With at most {@code keptRows} rejected lines (and {@code keptChars} characters) sent to the driver. */
+    private IngestResult ingest(TestLakehouse t, String source, LocalDate day, int keptRows, long keptChars) {
         SourceCatalog catalog = SourceCatalog.from(t.loaded().config());
         AtomicReference<IngestResult> result = new AtomicReference<>();
         AtomicReference<Throwable> error = new AtomicReference<>();
         new JobRunner(t.lakehouse(), t.loaded()).out(new PrintStream(new ByteArrayOutputStream())).run("ingest", day, run -> {
             try {
                 result.set(new IngestSourceAction(t.lakehouse(), t.loaded().config().lakehouse().landing())
-                        .source(catalog.get(source)).runDate(day).run(run).execute());
+                        .rejectsKeptOnDriver(keptRows, keptChars).source(catalog.get(source)).runDate(day).run(run).execute());
+                lastMetrics.set(run.metrics());
             } catch (RuntimeException e) {
                 error.set(e);
                 throw e;
@@ -179,19 +188,46 @@ class IngestSourceActionTest {
     }
 
     @Test
-    void moreRejectsThanATaskKeepsAreWrittenByASecondPassWithNoneLost() {
+    void rejectsBeyondWhatTheDriverMayHoldAreWrittenToFilesByTheTasksWithNoneLostOrRepeated() throws Exception {
         TestLakehouse t = SparkExtension.newLakehouseWithConf(CONF);
-        int lines = IngestSourceAction.REJECTS_KEPT_PER_TASK * 2 + 123;
-        // every line is bad: one task (one small file) meets more than it may keep
-        LandingFiles.write(landing(t), "2024-01-01/erp/orders.csv", numberedOrders(lines, 1));
-        IngestResult r = ingest(t, "orders", D1);
-        assertThat(r.rowsRejected()).isEqualTo(lines);
-        assertThat(r.rowsLoaded()).isZero();
-        var rejects = t.lakehouse().read(IngestSourceAction.REJECTS);
-        assertThat(rejects.count()).isEqualTo(lines);
-        assertThat(rejects.select("line_number").distinct().count()).isEqualTo(lines);
-        assertThat(rejects.agg(org.apache.spark.sql.functions.min("line_number"), org.apache.spark.sql.functions.max("line_number")).first()
-                .toString()).isEqualTo("[2," + (lines + 1) + "]");
+        Lakehouse lake = t.lakehouse();
+        int lines = 3_000;
+        // every third line is bad: 1,000 rejects over ~10 splits, of which the driver may hold 40 (4 per task)
+        LandingFiles.write(landing(t), "2024-01-01/erp/orders.csv", numberedOrders(lines, 3));
+        // a file of rejected lines a killed load left behind: not this load's, so it must not reach the table
+        Path leftover = Path.of(lake.folder("_staging/rejects/orders"), "part-00000-7.json");
+        java.nio.file.Files.createDirectories(leftover.getParent());
+        java.nio.file.Files.writeString(leftover, "{\"_source_file\":\"old.csv\",\"_byte_offset\":1,\"_line_number\":1,"
+                + "\"_raw_line\":\"stale\",\"_reject_reason\":\"stale\"}\n");
+        org.apache.hadoop.conf.Configuration conf = t.spark().sparkContext().hadoopConfiguration();
+        String before = conf.get("mapreduce.input.fileinputformat.split.maxsize");
+        conf.set("mapreduce.input.fileinputformat.split.maxsize", "10007");
+        try {
+            IngestResult r = ingest(t, "orders", D1, 40, 1 << 20);
+            long expectedBad = java.util.stream.IntStream.rangeClosed(2, lines + 1).filter(l -> l % 3 == 0).count();
+            assertThat(r.rowsRejected()).isEqualTo(expectedBad).isEqualTo(1_000);
+            assertThat(r.rowsLoaded()).isEqualTo(lines - expectedBad);
+            List<Row> rejects = lake.read(IngestSourceAction.REJECTS).orderBy("line_number").collectAsList();
+            assertThat(rejects).hasSize(1_000).allSatisfy(x -> {
+                assertThat(x.<String>getAs("raw_line")).startsWith("BAD-" + x.<Long>getAs("line_number") + ",");
+                assertThat(x.<String>getAs("file")).endsWith("2024-01-01/erp/orders.csv");
+                assertThat(x.<String>getAs("reason")).isNotBlank();
+                assertThat(x.<String>getAs("file_checksum")).isNotBlank();
+                assertThat(x.<java.sql.Date>getAs("batch_date")).isEqualTo(java.sql.Date.valueOf(D1));
+            });
+            assertThat(rejects.stream().map(x -> x.<Long>getAs("line_number")).distinct().count()).isEqualTo(1_000);
+            assertThat(lastMetrics.get()).as("found in the one pass of the write, most through files").doesNotContainKey("orders.rejects_second_pass")
+                    .hasEntrySatisfying("orders.rejects_via_files", n -> assertThat(n).isBetween(900L, 999L));
+            assertThat(java.nio.file.Files.exists(leftover.getParent())).as("the files of rejected lines are gone").isFalse();
+            assertThat(lake.read(IngestLedger.TABLE).where(col("status").equalTo("INGESTED")).first().<Long>getAs("rejected"))
+                    .isEqualTo(1_000L);
+        } finally {
+            if (before == null) {
+                conf.unset("mapreduce.input.fileinputformat.split.maxsize");
+            } else {
+                conf.set("mapreduce.input.fileinputformat.split.maxsize", before);
+            }
+        }
     }
 
     @Test
