@@ -300,8 +300,7 @@ public final class IngestSourceAction {
 
     private void deleteFolder(String folder) {
         try {
-            Path p = new Path(folder);
-            p.getFileSystem(lakehouse.spark().sparkContext().hadoopConfiguration()).delete(p, true);
+            lakehouse.fileSystem().delete(new Path(folder), true);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot remove " + folder, e);
         }
