@@ -1,5 +1,5 @@
 """Small helpers the Lakeforge notebooks share: where the project and the lakehouse are, Spark SQL over the lakehouse
-through `lakeforge sql` into pandas, the serving database into pandas, and running any other Lakeforge command.
+through one `lakeforge sql --session` into pandas, the serving database into pandas, and running any other Lakeforge command.
 
 The lakehouse is the one the project's configuration points at (`./lakehouse` by default); set LAKEFORGE_HOME to use
 another checkout and LAKEFORGE_LAKEHOUSE_ROOT to use another lakehouse. On a real cluster, use PySpark instead of
@@ -8,12 +8,14 @@ another checkout and LAKEFORGE_LAKEHOUSE_ROOT to use another lakehouse. On a rea
 """
 from __future__ import annotations
 
+import atexit
 import io
 import json
 import os
 import re
 import sqlite3
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -45,11 +47,57 @@ def lakeforge(*args: str, check: bool = True, timeout: int = 1800) -> str:
     return done.stdout
 
 
+class SqlSession:
+    """One `lakeforge sql --session` process: Spark starts once (some 20 s), then every query answers in about a
+    second. Requests and answers are one JSON line each; the process's log goes to a temporary file, shown when it
+    ends unexpectedly. Closed when Python exits, or with close()."""
+
+    def __init__(self):
+        self._log = tempfile.TemporaryFile(mode="w+", prefix="lakeforge-sql-")
+        self._proc = subprocess.Popen([str(project() / "bin" / "lakeforge"), "sql", "--session"], cwd=project(),
+                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, text=True,
+                                      encoding="utf-8", bufsize=1)
+        atexit.register(self.close)
+
+    def alive(self) -> bool:
+        return self._proc.poll() is None
+
+    def query(self, query: str, limit: int) -> pd.DataFrame:
+        try:
+            self._proc.stdin.write(json.dumps({"sql": query, "limit": limit}) + "\n")
+            self._proc.stdin.flush()
+            line = self._proc.stdout.readline()
+        except (BrokenPipeError, OSError):
+            line = ""
+        if not line:
+            self._proc.wait(timeout=60)
+            self._log.seek(0)
+            raise RuntimeError(f"lakeforge sql --session ended (exit {self._proc.returncode}):\n{self._log.read()[-3000:]}")
+        answer = json.loads(line)
+        if not answer["ok"]:
+            raise ValueError(answer["error"])
+        return pd.DataFrame(answer["rows"], columns=answer["columns"])
+
+    def close(self):
+        if self._proc.poll() is None:
+            self._proc.stdin.close()
+            try:
+                self._proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+        self._log.close()
+
+
+_session = None
+
+
 def sql(query: str, limit: int = 10000) -> pd.DataFrame:
-    """A read-only Spark SQL query over the catalog and the lakehouse (any layer.table), as a DataFrame."""
-    out = lakeforge("sql", query, "--format", "json", "--limit", str(limit))
-    rows = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
-    return pd.DataFrame(rows)
+    """A read-only Spark SQL query over the catalog and the lakehouse (any layer.table), as a DataFrame; all queries
+    of a notebook share one `lakeforge sql --session` (started by the first, started again if it has ended)."""
+    global _session
+    if _session is None or not _session.alive():
+        _session = SqlSession()
+    return _session.query(query, limit)
 
 
 def serving() -> sqlite3.Connection:

@@ -126,6 +126,53 @@ class LakeforgeCliTest {
     }
 
     @Test
+    void aSqlSessionAnswersOneJsonLinePerRequestAndGoesOnAfterABadOne(TestLakehouse t) throws Exception {
+        String table = "sess_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+        TableName name = TableName.of("gold", table);
+        t.spark().range(1, 6).selectExpr("id", "CAST(id * 1.5 AS DECIMAL(8,2)) AS amount", "IF(id = 3, NULL, 'x') AS note")
+                .write().format("delta").save(t.lakehouse().path(name));
+        String requests = String.join("\n",
+                "{\"sql\": \"SELECT id, amount, note FROM gold." + table + " WHERE id <= 3\\nORDER BY id\"}",
+                "",
+                "{\"sql\": \"SELECT id FROM gold." + table + " ORDER BY id\", \"limit\": 2}",
+                "{\"sql\": \"DROP TABLE gold." + table + "\"}",
+                "{\"sql\": \"SELECT nope FROM gold." + table + "\"}",
+                "not json",
+                "{\"query\": \"SELECT 1\"}",
+                "{\"sql\": \"SELECT 1 AS one\", \"limit\": 0}",
+                "{\"sql\": \"SELECT 1 AS one\", \"limit\": \"5\"}",
+                "{\"sql\": \"SELECT COUNT(*) AS n FROM gold." + table + " WHERE id > 9\"}") + "\n";
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        int code = SqlCommand.session(t.lakehouse(), new java.io.BufferedReader(new java.io.StringReader(requests)),
+                new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8), 100);
+        assertThat(code).isZero();
+        List<com.fasterxml.jackson.databind.JsonNode> answers = new java.util.ArrayList<>();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        String[] lines = bytes.toString(java.nio.charset.StandardCharsets.UTF_8).split("\n");
+        for (String line : lines) {
+            answers.add(json.readTree(line));
+        }
+        assertThat(answers).as("one answer per request, the blank line skipped").hasSize(9);
+        assertThat(lines[0]).isEqualTo("{\"ok\":true,\"columns\":[\"id\",\"amount\",\"note\"],\"truncated\":false,"
+                + "\"rows\":[{\"id\":1,\"amount\":1.50,\"note\":\"x\"},{\"id\":2,\"amount\":3.00,\"note\":\"x\"},{\"id\":3,\"amount\":4.50,\"note\":null}]}");
+        assertThat(answers.get(1).get("rows")).hasSize(2);
+        assertThat(answers.get(1).get("truncated").asBoolean()).isTrue();
+        assertThat(answers.get(2).get("ok").asBoolean()).isFalse();
+        assertThat(answers.get(2).get("error").asText()).contains("queries only");
+        assertThat(answers.get(3).get("error").asText()).contains("nope");
+        assertThat(answers.get(4).get("error").asText()).startsWith("not a JSON request");
+        assertThat(answers.get(5).get("error").asText()).contains("non-empty \"sql\" string");
+        assertThat(answers.get(6).get("error").asText()).contains("limit 0: expected 1 to 1000000");
+        assertThat(answers.get(7).get("error").asText()).contains("\"limit\" must be a whole number");
+        assertThat(lines[8]).isEqualTo("{\"ok\":true,\"columns\":[\"n\"],\"truncated\":false,\"rows\":[{\"n\":0}]}");
+        assertThat(t.lakehouse().read(name).count()).as("the refused DROP changed nothing").isEqualTo(5);
+
+        CliRunner.Result both = CliRunner.run(t, "sql", "SELECT 1", "--session");
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.err()).contains("--session reads its queries from standard input");
+    }
+
+    @Test
     void qualityGateExitsOneWhenTheRunDateIsNotGoodEnough(TestLakehouse t) {
         java.time.LocalDate day = java.time.LocalDate.of(2024, 7, 2);
         CliRunner.Result nothing = CliRunner.run(t, "quality-gate", "--run-date", day.toString());
@@ -165,7 +212,7 @@ class LakeforgeCliTest {
         assertThat(option.apply("ingest", "--run-date")).as("global options on every command").isNotNull();
         assertThat(option.apply("show", "--table").get("required").asBoolean()).isTrue();
         assertThat(option.apply("sql", "--format").get("choices").toString()).isEqualTo("[\"table\",\"csv\",\"json\"]");
-        assertThat(commands.get("sql").get("positional").get("min").asInt()).isEqualTo(1);
+        assertThat(commands.get("sql").get("positional").get("min").asInt()).isZero(); // none with --session
         assertThat(commands.get("ingest").get("positional").get("max").asInt()).isZero();
     }
 
