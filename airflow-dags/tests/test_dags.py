@@ -156,7 +156,8 @@ def test_a_wrong_command_or_option_is_caught(cli_spec):
     assert command_line_problems(["predict", "--apply-onyl", "--run-date", "{{ ds }}"], cli_spec) == ["predict: unknown option --apply-onyl"]
     assert command_line_problems(["ingset"], cli_spec)[0].startswith("unknown command 'ingset'")
     assert command_line_problems(["quality-gate", "--max-failed-share"], cli_spec) == ["quality-gate: option --max-failed-share needs a value"]
-    assert command_line_problems(["sql"], cli_spec) == ["sql: 0 positional argument(s), expected 1 to 1"]
+    assert command_line_problems(["sql"], cli_spec) == []  # sql --session reads its queries from stdin
+    assert command_line_problems(["sql", "SELECT 1", "SELECT 2"], cli_spec) == ["sql: 2 positional argument(s), expected 0 to 1"]
     assert command_line_problems(["sql", "SELECT 1", "--format", "xml"], cli_spec)[0].startswith("sql: --format 'xml' is not one of")
     assert command_line_problems(["show"], cli_spec) == ["show: required option --table missing"]
 
