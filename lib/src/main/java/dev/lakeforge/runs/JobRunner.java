@@ -64,7 +64,7 @@ public final class JobRunner {
         var settings = config.config().runs();
         try (RunLock.Held lock = RunLock.in(lakehouse.fileSystem(), lakehouse.root()).heartbeat(settings.lockHeartbeat())
                 .staleAfter(settings.lockStaleAfter()).acquire(jobName, runDate, run.runId())) {
-            lock.abandoned().ifPresent(dead -> recordAbandoned(dead, run));
+            lock.abandonedRuns().forEach(dead -> recordAbandoned(dead, run));
             job.run(run);
         } catch (Exception | Error e) {
             status = RunStatus.FAILED;

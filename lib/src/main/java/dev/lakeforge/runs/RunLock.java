@@ -2,6 +2,7 @@ package dev.lakeforge.runs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -19,6 +20,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -33,8 +36,9 @@ import java.util.concurrent.TimeUnit;
  * </pre>
  * A second run of the same job and date fails at once with {@link LockedException}, which names the holder. A
  * lock left by a run that died (killed, machine lost) is taken over: when its process is gone from this host, or
- * when its heartbeat is older than {@code staleAfter}; {@link Held#abandoned()} then tells the new run whose run
- * ended without a record, so it can record it as failed.
+ * when its heartbeat is older than {@code staleAfter}; {@link Held#abandonedRuns()} then tells the new run which runs
+ * ended without a record, so it can record them as failed. A run that takes over keeps the runs it replaced in its own
+ * lock file, so that when it dies too before it recorded them, the run after it still learns of every one.
  * <p>
  * On object stores without atomic create (S3) two schedulers can still both win; run one scheduler per lakehouse
  * there (the deployment guide says so). Delta's own conflict checks still keep each table consistent.
@@ -102,13 +106,13 @@ public final class RunLock {
     public final class Held implements AutoCloseable {
         private final Path file;
         private final Holder holder;
-        private final Holder abandoned;
+        private final List<Holder> abandoned;
         private final ScheduledExecutorService beat;
 
-        private Held(Path file, Holder holder, Holder abandoned) {
+        private Held(Path file, Holder holder, List<Holder> abandoned) {
             this.file = file;
             this.holder = holder;
-            this.abandoned = abandoned;
+            this.abandoned = List.copyOf(abandoned);
             this.beat = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "lakeforge-lock-heartbeat");
                 t.setDaemon(true);
@@ -120,7 +124,15 @@ public final class RunLock {
 
         /** The run whose lock this one took over: it died without finishing (empty when the lock was free). */
         public Optional<Holder> abandoned() {
-            return Optional.ofNullable(abandoned);
+            return abandoned.isEmpty() ? Optional.empty() : Optional.of(abandoned.get(abandoned.size() - 1));
+        }
+
+        /**
+         * Every run that died holding this lock since it was last released, oldest first: the one this run took over
+         * and those that one had taken over and may have died before recording (empty when the lock was free).
+         */
+        public List<Holder> abandonedRuns() {
+            return abandoned;
         }
 
         public Holder holder() {
@@ -156,15 +168,18 @@ public final class RunLock {
         }
         Path file = new Path(dir, job + "@" + runDate + ".lock");
         Holder me = new Holder(runId, job, runDate, host(), ProcessHandle.current().pid(), clock.instant());
-        Holder abandoned = null;
+        List<Holder> abandoned = List.of();
         for (int attempt = 0; attempt < 3; attempt++) {
-            if (create(file, me)) {
+            if (create(file, me, abandoned)) {
                 return new Held(file, me, abandoned);
             }
             Optional<Holder> other;
+            List<Holder> replacedByOther;
             long touched;
             try {
-                other = read(file);
+                JsonNode content = readJson(file);
+                other = holder(content);
+                replacedByOther = replaced(content);
                 touched = fs.getFileStatus(file).getModificationTime();
             } catch (FileNotFoundException e) {
                 continue; // released meanwhile: try again
@@ -180,7 +195,9 @@ public final class RunLock {
                         + "after " + staleAfter.toSeconds() + " s without a heartbeat (" + file + ").", h);
             }
             LOG.warn("Taking over the run lock {}: {}", file, why);
-            abandoned = other.orElse(null);
+            List<Holder> dead = new ArrayList<>(replacedByOther);
+            other.ifPresent(dead::add);
+            abandoned = dead;
             try {
                 fs.delete(file, false);
             } catch (IOException e) {
@@ -203,10 +220,19 @@ public final class RunLock {
         return null;
     }
 
-    private boolean create(Path file, Holder me) {
+    private static ObjectNode json(Holder h) {
         ObjectNode n = JSON.createObjectNode();
-        n.put("run_id", me.runId()).put("job", me.job()).put("run_date", me.runDate().toString()).put("host", me.host())
-                .put("pid", me.pid()).put("started_at", me.startedAt().toString());
+        n.put("run_id", h.runId()).put("job", h.job()).put("run_date", h.runDate().toString()).put("host", h.host())
+                .put("pid", h.pid()).put("started_at", h.startedAt().toString());
+        return n;
+    }
+
+    private boolean create(Path file, Holder me, List<Holder> replaced) {
+        ObjectNode n = json(me);
+        if (!replaced.isEmpty()) {
+            ArrayNode r = n.putArray("replaced");
+            replaced.forEach(h -> r.add(json(h)));
+        }
         try {
             fs.mkdirs(dir);
             try (FSDataOutputStream out = fs.create(file, false)) {
@@ -232,17 +258,43 @@ public final class RunLock {
     }
 
     private Optional<Holder> read(Path file) throws IOException {
+        return holder(readJson(file));
+    }
+
+    /** The lock file's content; null when it cannot be parsed (half-written by a run killed while creating it: stale by age). */
+    private JsonNode readJson(Path file) throws IOException {
         byte[] bytes;
         try (FSDataInputStream in = fs.open(file)) {
             bytes = in.readAllBytes();
         }
         try {
-            JsonNode n = JSON.readTree(new String(bytes, StandardCharsets.UTF_8));
+            return JSON.readTree(new String(bytes, StandardCharsets.UTF_8));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static Optional<Holder> holder(JsonNode n) {
+        if (n == null || !n.isObject()) {
+            return Optional.empty();
+        }
+        try {
             return Optional.of(new Holder(n.path("run_id").asText(), n.path("job").asText(), LocalDate.parse(n.path("run_date").asText()),
                     n.path("host").asText(), n.path("pid").asLong(), Instant.parse(n.path("started_at").asText())));
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty(); // half-written by a run killed while creating it: stale by age
+        } catch (RuntimeException e) {
+            return Optional.empty();
         }
+    }
+
+    /** The runs a lock's holder took over and may not have recorded yet (oldest first); unreadable entries left out. */
+    private static List<Holder> replaced(JsonNode n) {
+        List<Holder> out = new ArrayList<>();
+        if (n != null) {
+            for (JsonNode r : n.path("replaced")) {
+                holder(r).ifPresent(out::add);
+            }
+        }
+        return out;
     }
 
     private static String host() {

@@ -93,13 +93,19 @@ class JobRunnerTest {
         java.nio.file.Path lock = java.nio.file.Path.of(t.lakehouse().root().replaceFirst("^file:", ""), "_locks", "publish@" + DAY + ".lock");
         java.nio.file.Files.createDirectories(lock.getParent());
         java.nio.file.Files.writeString(lock, "{\"run_id\":\"publish-killed\",\"job\":\"publish\",\"run_date\":\"" + DAY + "\",\"host\":\""
-                + java.net.InetAddress.getLocalHost().getHostName() + "\",\"pid\":" + dead.pid() + ",\"started_at\":\"2024-03-01T02:00:00Z\"}");
+                + java.net.InetAddress.getLocalHost().getHostName() + "\",\"pid\":" + dead.pid() + ",\"started_at\":\"2024-03-01T02:00:00Z\""
+                // it had itself taken over the lock of an earlier run, and died before it recorded that one
+                + ",\"replaced\":[{\"run_id\":\"publish-killed-earlier\",\"job\":\"publish\",\"run_date\":\"" + DAY
+                + "\",\"host\":\"elsewhere\",\"pid\":1,\"started_at\":\"2024-03-01T01:00:00Z\"}]}");
         JobRunner runner = new JobRunner(t.lakehouse(), t.loaded()).out(new PrintStream(new ByteArrayOutputStream()));
         RunRecord next = runner.run("publish", DAY, run -> { });
         assertThat(next.status()).isEqualTo(RunStatus.SUCCEEDED);
         Row killed = runner.store().byId("publish-killed").orElseThrow();
         assertThat(killed.<String>getAs("status")).isEqualTo("FAILED");
         assertThat(killed.<String>getAs("error_message")).contains("ended without finishing").contains(next.runId());
+        Row earlier = runner.store().byId("publish-killed-earlier").orElseThrow();
+        assertThat(earlier.<String>getAs("status")).isEqualTo("FAILED");
+        assertThat(earlier.<String>getAs("error_message")).contains("ended without finishing");
         assertThat(java.nio.file.Files.exists(lock)).as("released").isFalse();
     }
 

@@ -66,6 +66,32 @@ class RunLockTest {
     }
 
     @Test
+    void aRunKilledBeforeItRecordedTheRunItReplacedPassesThatRunOn() throws Exception {
+        Process first = new ProcessBuilder("true").start();
+        first.waitFor();
+        leaveLock("killed-first", InetAddress.getLocalHost().getHostName(), first.pid(), Instant.now());
+        Path file = root.resolve("_locks").resolve("pipeline@" + DAY + ".lock");
+        try (RunLock.Held second = lock().acquire("pipeline", DAY, "run-2")) {
+            assertThat(second.abandonedRuns()).extracting(RunLock.Holder::runId).containsExactly("killed-first");
+            assertThat(Files.readString(file)).as("the lock keeps the run it replaced").contains("\"replaced\"").contains("killed-first");
+            // run-2 dies before it records killed-first: its lock file stays as it is, naming a process that is gone
+            Process gone = new ProcessBuilder("true").start();
+            gone.waitFor();
+            String content = Files.readString(file).replace("\"pid\":" + ProcessHandle.current().pid(), "\"pid\":" + gone.pid());
+            Files.writeString(file, content);
+            Files.deleteIfExists(file.resolveSibling("." + file.getFileName() + ".crc")); // Hadoop's checksum of the old content
+            try (RunLock.Held third = lock().acquire("pipeline", DAY, "run-3")) {
+                assertThat(third.abandonedRuns()).extracting(RunLock.Holder::runId).containsExactly("killed-first", "run-2");
+                assertThat(third.abandoned()).get().extracting(RunLock.Holder::runId).isEqualTo("run-2");
+            }
+        }
+        try (RunLock.Held fourth = lock().acquire("pipeline", DAY, "run-4")) {
+            assertThat(fourth.abandonedRuns()).as("released by run-3: nothing abandoned").isEmpty();
+            assertThat(Files.readString(file)).doesNotContain("replaced");
+        }
+    }
+
+    @Test
     void aLockFromAnotherHostIsHonouredWhileFreshAndTakenOverWhenStale() throws IOException {
         leaveLock("remote-run", "another-host.example", 4242, Instant.now());
         assertThatThrownBy(() -> lock().staleAfter(Duration.ofMinutes(2)).acquire("pipeline", DAY, "run-2"))
