@@ -32,12 +32,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Crash safety: each step of a day — ingest, refine, marts, predict (training), publish — is started in a JVM of its
- * own from the runnable jar and killed with SIGKILL at a random moment of its run, then run again to the end; after
- * the last step every table (bronze, silver, quarantine, gold, the serving database) holds exactly what one clean run
- * of the same steps wrote, run-specific columns (run ids, load times) aside, and the run records show the killed
- * attempts as failed beside the successful ones. The random moments are printed (and can be fixed with
- * {@code -Dcrash.seed=N}). Then the same on another lakehouse with each step halted at its riskiest moment, between
- * one commit and the next ({@link CrashPoints}), which a random kill seldom hits.
+ * own from the runnable jar and halted at its riskiest moments, between one commit and the next ({@link CrashPoints},
+ * which a random kill seldom hits); the run that recovers from the halt is killed with SIGKILL at a random moment of
+ * its work, and the step is then run again to the end. After the last step every table (bronze, silver, quarantine,
+ * gold, the serving database) holds exactly what one clean run of the same steps wrote, run-specific columns (run ids,
+ * load times) aside, and the run records show every halted and killed attempt as failed beside the successful ones.
+ * The random moments are printed (and can be fixed with {@code -Dcrash.seed=N}).
  */
 @ExtendWith(SparkExtension.class)
 class CrashSafetyIT {
@@ -56,14 +56,18 @@ class CrashSafetyIT {
     }
 
     private Done step(Path root, String step, long killAfterMillis) throws Exception {
-        return step(root, step, killAfterMillis, null);
+        return step(root, step, killAfterMillis, null, null);
+    }
+
+    private Done step(Path root, String step, long killAfterMillis, String crashPoint) throws Exception {
+        return step(root, step, killAfterMillis, crashPoint, null);
     }
 
     /**
      * Runs a step; kills it {@code killAfterMillis} (> 0) after it took its run lock, or lets it halt itself at
-     * {@code crashPoint} (non-null).
+     * {@code crashPoint} (non-null). With {@code workStartsAt}, the kill is timed from the first log line holding it instead.
      */
-    private Done step(Path root, String step, long killAfterMillis, String crashPoint) throws Exception {
+    private Done step(Path root, String step, long killAfterMillis, String crashPoint, String workStartsAt) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g"));
         if (crashPoint != null) {
             cmd.add("-D" + CrashPoints.PROPERTY + "=" + crashPoint);
@@ -81,13 +85,14 @@ class CrashSafetyIT {
         // the step's own work starts when it takes its run lock (after the JVM and Spark started): kills are timed from there,
         // so that a machine slower or busier than during the clean run still kills the step in the middle of its work
         Path lock = root.resolve("_locks").resolve(step + "@2024-07-03.lock");
-        boolean lockedBefore = Files.exists(lock);
+        // taken by this process: the lock names it (a run that takes over a halted or killed run's lock rewrites it)
+        String mine = "\"pid\":" + p.pid();
         long lockSeen = -1;
         boolean killed = false;
         boolean locked = false;
         while (p.isAlive()) {
             long now = System.nanoTime();
-            if (lockSeen < 0 && !lockedBefore && Files.exists(lock)) {
+            if (lockSeen < 0 && holds(lock, mine) && (workStartsAt == null || holds(log, workStartsAt))) {
                 lockSeen = now;
             }
             if (killAfterMillis > 0 && lockSeen > 0 && (now - lockSeen) / 1_000_000 >= killAfterMillis) {
@@ -128,51 +133,52 @@ class CrashSafetyIT {
             assertThat(d.code()).as(s + ":\n" + d.output()).isZero();
             cleanMillis.put(s, d.workMillis());
         }
+        // one lakehouse, each step: halted at its riskiest moments (between one commit and the next, which a random kill
+        // seldom hits), then the run that recovers from the halt killed at a random moment, then run to its end
+        Map<String, List<String>> points = new LinkedHashMap<>();
+        points.put("ingest", List.of(CrashPoints.INGEST_BRONZE_COMMITTED));
+        // the second refine finds the quarantine written already
+        points.put("refine", List.of(CrashPoints.REFINE_QUARANTINE_WRITTEN, CrashPoints.REFINE_SILVER_COMMITTED));
+        points.put("marts", List.of(CrashPoints.MARTS_TABLE_WRITTEN));
+        points.put("predict", List.of(CrashPoints.TRAIN_REGISTERED));
+        points.put("publish", List.of(CrashPoints.PUBLISH_STAGED));
+        int halts = 0;
         int killed = 0;
-        int killedHoldingTheLock = 0;
+        int endedHoldingTheLock = 0;
         Map<String, Integer> finished = new LinkedHashMap<>(); // successful runs per step: 2 where the kill came after the end
         for (String s : STEPS) {
+            for (String point : points.getOrDefault(s, List.of())) {
+                Done d = step(crashed, s, 0, point);
+                assertThat(d.code()).as(s + " halted at " + point + ":\n" + d.output()).isEqualTo(CrashPoints.EXIT_CODE);
+                assertThat(d.lockedWhenKilled()).as(s + " halted at " + point + " holding its run lock").isTrue();
+                halts++;
+            }
             // somewhere in the step's own work, timed from when it took its run lock
             long at = (long) (cleanMillis.get(s) * (0.05 + 0.85 * random.nextDouble()));
-            Done d = step(crashed, s, at);
+            // timed from when the run recorded the halted one as failed (a kill before that leaves the halted run without a record:
+            // the next run only knows the last holder of the lock)
+            Done d = step(crashed, s, at, null, "ended without finishing; recorded as failed");
             System.out.printf("%s: killed %d ms into its work (the clean run's work took %d ms)%s%n", s, at, cleanMillis.get(s),
                     d.code() == -9 ? "" : " — it had already ended with " + d.code());
             killed += d.code() == -9 ? 1 : 0;
-            killedHoldingTheLock += d.lockedWhenKilled() ? 1 : 0;
+            endedHoldingTheLock += d.lockedWhenKilled() ? 1 : 0;
             finished.put(s, d.code() == 0 ? 2 : 1);
             Done again = step(crashed, s, 0);
-            assertThat(again.code()).as(s + " after the kill:\n" + again.output()).isZero();
+            assertThat(again.code()).as(s + " after the halt and the kill:\n" + again.output()).isZero();
         }
+        assertThat(halts).isEqualTo(6);
         assertThat(killed).as("at least most steps were killed while they ran").isGreaterThanOrEqualTo(3);
-        assertEndsAsTheCleanRun(clean, crashed, killedHoldingTheLock, finished);
+        assertEndsAsTheCleanRun(clean, crashed, halts + endedHoldingTheLock, finished);
+    }
 
-        // the riskiest moments, which a random kill seldom hits: between one commit and the next
-        Path halted = base.resolve("halted");
-        Map<String, String> points = new LinkedHashMap<>();
-        points.put("ingest", CrashPoints.INGEST_BRONZE_COMMITTED);
-        points.put("refine", CrashPoints.REFINE_QUARANTINE_WRITTEN);
-        points.put("marts", CrashPoints.MARTS_TABLE_WRITTEN);
-        points.put("predict", CrashPoints.TRAIN_REGISTERED);
-        points.put("publish", CrashPoints.PUBLISH_STAGED);
-        int haltedHoldingTheLock = 0;
-        for (String s : STEPS) {
-            List<String> at = new ArrayList<>();
-            if (points.containsKey(s)) {
-                at.add(points.get(s));
-            }
-            if (s.equals("refine")) {
-                at.add(CrashPoints.REFINE_SILVER_COMMITTED); // the second refine finds the quarantine written already
-            }
-            for (String point : at) {
-                Done d = step(halted, s, 0, point);
-                assertThat(d.code()).as(s + " halted at " + point + ":\n" + d.output()).isEqualTo(CrashPoints.EXIT_CODE);
-                haltedHoldingTheLock += d.lockedWhenKilled() ? 1 : 0;
-            }
-            Done again = step(halted, s, 0);
-            assertThat(again.code()).as(s + " after the halt:\n" + again.output()).isZero();
+    /** Whether the file exists and holds {@code text} (spaces aside); a half-written, unreadable or vanished file does not. */
+    private static boolean holds(Path file, String text) {
+        try {
+            return Files.exists(file) && new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.UTF_8).replace(" ", "")
+                    .contains(text.replace(" ", ""));
+        } catch (IOException e) {
+            return false;
         }
-        assertThat(haltedHoldingTheLock).isEqualTo(6);
-        assertEndsAsTheCleanRun(clean, halted, haltedHoldingTheLock, Map.of());
     }
 
     /** Every table of {@code crashed} holds what the clean run wrote; the run records show each killed attempt. */
