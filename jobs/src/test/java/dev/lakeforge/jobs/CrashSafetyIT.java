@@ -56,18 +56,14 @@ class CrashSafetyIT {
     }
 
     private Done step(Path root, String step, long killAfterMillis) throws Exception {
-        return step(root, step, killAfterMillis, null, null);
-    }
-
-    private Done step(Path root, String step, long killAfterMillis, String crashPoint) throws Exception {
-        return step(root, step, killAfterMillis, crashPoint, null);
+        return step(root, step, killAfterMillis, null);
     }
 
     /**
      * Runs a step; kills it {@code killAfterMillis} (> 0) after it took its run lock, or lets it halt itself at
-     * {@code crashPoint} (non-null). With {@code workStartsAt}, the kill is timed from the first log line holding it instead.
+     * {@code crashPoint} (non-null).
      */
-    private Done step(Path root, String step, long killAfterMillis, String crashPoint, String workStartsAt) throws Exception {
+    private Done step(Path root, String step, long killAfterMillis, String crashPoint) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g"));
         if (crashPoint != null) {
             cmd.add("-D" + CrashPoints.PROPERTY + "=" + crashPoint);
@@ -92,7 +88,7 @@ class CrashSafetyIT {
         boolean locked = false;
         while (p.isAlive()) {
             long now = System.nanoTime();
-            if (lockSeen < 0 && holds(lock, mine) && (workStartsAt == null || holds(log, workStartsAt))) {
+            if (lockSeen < 0 && holds(lock, mine)) {
                 lockSeen = now;
             }
             if (killAfterMillis > 0 && lockSeen > 0 && (now - lockSeen) / 1_000_000 >= killAfterMillis) {
@@ -155,9 +151,8 @@ class CrashSafetyIT {
             }
             // somewhere in the step's own work, timed from when it took its run lock
             long at = (long) (cleanMillis.get(s) * (0.05 + 0.85 * random.nextDouble()));
-            // timed from when the run recorded the halted one as failed (a kill before that leaves the halted run without a record:
-            // the next run only knows the last holder of the lock)
-            Done d = step(crashed, s, at, null, "ended without finishing; recorded as failed");
+            // a kill before this run recorded the halted one leaves that record to the next run (the lock file passes it on)
+            Done d = step(crashed, s, at);
             System.out.printf("%s: killed %d ms into its work (the clean run's work took %d ms)%s%n", s, at, cleanMillis.get(s),
                     d.code() == -9 ? "" : " — it had already ended with " + d.code());
             killed += d.code() == -9 ? 1 : 0;
