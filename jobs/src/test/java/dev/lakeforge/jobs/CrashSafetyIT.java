@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * own from the runnable jar and halted at its riskiest moments, between one commit and the next ({@link CrashPoints},
  * which a random kill seldom hits); the run that recovers from the halt is killed with SIGKILL at a random moment of
  * its work, and the step is then run again to the end. After the last step every table (bronze, silver, quarantine,
- * gold, the serving database) holds exactly what one clean run of the same steps wrote, run-specific columns (run ids,
+ * gold, the serving database) holds exactly what one clean pipeline run of the same stages wrote, run-specific columns (run ids,
  * load times) aside, and the run records show every halted and killed attempt as failed beside the successful ones.
  * The random moments are printed (and can be fixed with {@code -Dcrash.seed=N}).
  */
@@ -63,7 +63,7 @@ class CrashSafetyIT {
      * Runs a step; kills it {@code killAfterMillis} (> 0) after it took its run lock, or lets it halt itself at
      * {@code crashPoint} (non-null).
      */
-    private Done step(Path root, String step, long killAfterMillis, String crashPoint) throws Exception {
+    private Done step(Path root, String step, long killAfterMillis, String crashPoint, String... more) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g"));
         if (crashPoint != null) {
             cmd.add("-D" + CrashPoints.PROPERTY + "=" + crashPoint);
@@ -73,6 +73,7 @@ class CrashSafetyIT {
                 "--set", "spark.shuffle-partitions=2",
                 // one business model keeps the test short; the others train and apply the same way
                 "--set", "models.business=[\"" + PROJECT.resolve("conf/models/churn.conf") + "\"]"));
+        cmd.addAll(List.of(more));
         Path log = Files.createTempFile("lakeforge-crash-" + step, ".log");
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(PROJECT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("LAKEFORGE_HOME", PROJECT.toString());
@@ -123,12 +124,12 @@ class CrashSafetyIT {
         Random random = new Random(seed);
         System.out.println("crash.seed=" + seed);
 
-        Map<String, Long> cleanMillis = new LinkedHashMap<>();
-        for (String s : STEPS) {
-            Done d = step(clean, s, 0);
-            assertThat(d.code()).as(s + ":\n" + d.output()).isZero();
-            cleanMillis.put(s, d.workMillis());
-        }
+        // the reference: the same steps as the stages of one pipeline run (one JVM instead of five); its stage times
+        // place the kills below
+        Done reference = step(clean, "pipeline", 0, null, "--set", "pipeline.stages=[" + String.join(", ", STEPS) + "]");
+        assertThat(reference.code()).as("the clean pipeline run:\n" + reference.output()).isZero();
+        Map<String, Long> cleanMillis = stageTimes(reference.output());
+        assertThat(cleanMillis.keySet()).as(reference.output()).containsExactlyElementsOf(STEPS);
         // one lakehouse, each step: halted at its riskiest moments (between one commit and the next, which a random kill
         // seldom hits), then the run that recovers from the halt killed at a random moment, then run to its end
         Map<String, List<String>> points = new LinkedHashMap<>();
@@ -153,7 +154,7 @@ class CrashSafetyIT {
             long at = (long) (cleanMillis.get(s) * (0.05 + 0.85 * random.nextDouble()));
             // a kill before this run recorded the halted one leaves that record to the next run (the lock file passes it on)
             Done d = step(crashed, s, at);
-            System.out.printf("%s: killed %d ms into its work (the clean run's work took %d ms)%s%n", s, at, cleanMillis.get(s),
+            System.out.printf("%s: killed %d ms into its work (the clean pipeline's stage took %d ms)%s%n", s, at, cleanMillis.get(s),
                     d.code() == -9 ? "" : " — it had already ended with " + d.code());
             killed += d.code() == -9 ? 1 : 0;
             endedHoldingTheLock += d.lockedWhenKilled() ? 1 : 0;
@@ -164,6 +165,18 @@ class CrashSafetyIT {
         assertThat(halts).isEqualTo(6);
         assertThat(killed).as("at least most steps were killed while they ran").isGreaterThanOrEqualTo(3);
         assertEndsAsTheCleanRun(clean, crashed, halts + endedHoldingTheLock, finished);
+    }
+
+    /** Stage → milliseconds from the pipeline's "Stage times: ingest 60.1 s, refine 85.8 s, …" line. */
+    private static Map<String, Long> stageTimes(String pipelineOutput) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        String line = pipelineOutput.lines().filter(l -> l.startsWith("Stage times: ")).findFirst()
+                .orElseThrow(() -> new AssertionError("no stage times in:\n" + pipelineOutput));
+        for (String part : line.substring("Stage times: ".length()).split(", ")) {
+            String[] f = part.trim().split(" ");
+            out.put(f[0], Math.round(Double.parseDouble(f[1]) * 1000));
+        }
+        return out;
     }
 
     /** Whether the file exists and holds {@code text} (spaces aside); a half-written, unreadable or vanished file does not. */
