@@ -1,7 +1,10 @@
 package dev.lakeforge.jobs;
 
 import dev.lakeforge.runs.CrashPoints;
+import dev.lakeforge.runs.RunLock;
 import dev.lakeforge.testing.SparkExtension;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -16,6 +19,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -43,6 +47,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CrashSafetyIT {
     private static final Path RUNNABLE = Path.of(System.getProperty("test.runnable.jar"));
     private static final Path PROJECT = Path.of(System.getProperty("test.project.dir")).toAbsolutePath();
+    private static final LocalDate RUN_DATE = LocalDate.of(2024, 7, 3);
     private static final List<String> STEPS = List.of("ingest", "refine", "marts", "predict", "publish");
     /** Columns whose values depend on which run wrote the row, not on the data. */
     private static final Set<String> RUN_SPECIFIC = Set.of("run_id", "_run_id", "_ingest_run_id", "_refined_run_id", "_refined_at",
@@ -68,7 +73,7 @@ class CrashSafetyIT {
         if (crashPoint != null) {
             cmd.add("-D" + CrashPoints.PROPERTY + "=" + crashPoint);
         }
-        cmd.addAll(List.of("-jar", RUNNABLE.toString(), step, "--run-date", "2024-07-03",
+        cmd.addAll(List.of("-jar", RUNNABLE.toString(), step, "--run-date", RUN_DATE.toString(),
                 "--set", "lakehouse.root=" + root, "--set", "lakehouse.landing=" + PROJECT.resolve("data/sample"),
                 "--set", "spark.shuffle-partitions=2",
                 // one business model keeps the test short; the others train and apply the same way
@@ -81,15 +86,15 @@ class CrashSafetyIT {
         Process p = pb.start();
         // the step's own work starts when it takes its run lock (after the JVM and Spark started): kills are timed from there,
         // so that a machine slower or busier than during the clean run still kills the step in the middle of its work
-        Path lock = root.resolve("_locks").resolve(step + "@2024-07-03.lock");
-        // taken by this process: the lock names it (a run that takes over a halted or killed run's lock rewrites it)
-        String mine = "\"pid\":" + p.pid();
+        Path lock = root.resolve("_locks").resolve(step + "@" + RUN_DATE + ".lock");
+        // taken by this process: the lock names it as its holder (a run that takes over a halted or killed run's lock rewrites it)
+        RunLock locks = RunLock.in(FileSystem.getLocal(new Configuration()).getRaw(), root.toString());
         long lockSeen = -1;
         boolean killed = false;
         boolean locked = false;
         while (p.isAlive()) {
             long now = System.nanoTime();
-            if (lockSeen < 0 && holds(lock, mine)) {
+            if (lockSeen < 0 && locks.holder(step, RUN_DATE).filter(h -> h.pid() == p.pid()).isPresent()) {
                 lockSeen = now;
             }
             if (killAfterMillis > 0 && lockSeen > 0 && (now - lockSeen) / 1_000_000 >= killAfterMillis) {
@@ -177,16 +182,6 @@ class CrashSafetyIT {
             out.put(f[0], Math.round(Double.parseDouble(f[1]) * 1000));
         }
         return out;
-    }
-
-    /** Whether the file exists and holds {@code text} (spaces aside); a half-written, unreadable or vanished file does not. */
-    private static boolean holds(Path file, String text) {
-        try {
-            return Files.exists(file) && new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.UTF_8).replace(" ", "")
-                    .contains(text.replace(" ", ""));
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     /** Every table of {@code crashed} holds what the clean run wrote; the run records show each killed attempt. */

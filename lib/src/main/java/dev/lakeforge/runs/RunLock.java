@@ -161,12 +161,25 @@ public final class RunLock {
         }
     }
 
-    /** Takes the lock of this job and run date, or fails naming the run that holds it. */
-    public Held acquire(String job, LocalDate runDate, String runId) {
+    /** The run holding the lock of this job and run date; empty when it is free, half-written or vanishes while read. */
+    public Optional<Holder> holder(String job, LocalDate runDate) {
+        try {
+            return read(file(job, runDate));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private Path file(String job, LocalDate runDate) {
         if (!job.matches("[A-Za-z0-9_.-]+")) {
             throw new IllegalArgumentException("Not a job name: '" + job + "'");
         }
-        Path file = new Path(dir, job + "@" + runDate + ".lock");
+        return new Path(dir, job + "@" + runDate + ".lock");
+    }
+
+    /** Takes the lock of this job and run date, or fails naming the run that holds it. */
+    public Held acquire(String job, LocalDate runDate, String runId) {
+        Path file = file(job, runDate);
         Holder me = new Holder(runId, job, runDate, host(), ProcessHandle.current().pid(), clock.instant());
         List<Holder> abandoned = List.of();
         for (int attempt = 0; attempt < 3; attempt++) {

@@ -37,8 +37,11 @@ class RunLockTest {
 
     @Test
     void aSecondRunOfTheSameJobAndDateFailsNamingTheFirst() throws IOException {
+        assertThat(lock().holder("pipeline", DAY)).as("free").isEmpty();
         try (RunLock.Held first = lock().acquire("pipeline", DAY, "run-1")) {
             assertThat(first.abandoned()).isEmpty();
+            assertThat(lock().holder("pipeline", DAY)).get().extracting(RunLock.Holder::runId, RunLock.Holder::pid)
+                    .containsExactly("run-1", ProcessHandle.current().pid());
             assertThatThrownBy(() -> lock().acquire("pipeline", DAY, "run-2"))
                     .isInstanceOf(RunLock.LockedException.class)
                     .hasMessageContaining("Another pipeline run for 2024-07-03 is running: run run-1")
@@ -50,6 +53,7 @@ class RunLockTest {
                 assertThat(job.holder().runId()).isEqualTo("run-4");
             }
         }
+        assertThat(lock().holder("pipeline", DAY)).as("released").isEmpty();
         try (RunLock.Held again = lock().acquire("pipeline", DAY, "run-5")) {
             assertThat(again.abandoned()).as("released, not abandoned").isEmpty();
         }
