@@ -27,6 +27,8 @@ final class Stages {
         java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
         return new IngestAction(c.lakehouse(), c.config().lakehouse().landing()).sources(catalog).only(only).runDate(c.runDate())
                 .run(run).parallelism(c.config().lakehouse().parallelism())
+                .locks(dev.lakeforge.runs.RunLock.in(c.lakehouse().fileSystem(), c.lakehouse().root())
+                        .heartbeat(c.config().runs().lockHeartbeat()).staleAfter(c.config().runs().lockStaleAfter()))
                 .onSourceDone((r, took) -> System.out.printf(Locale.ROOT,
                         "  ingest %2d/%d %-22s %3d new file(s) %,9d rows %,6d rejected%s (%.1f s)%n", done.incrementAndGet(), total,
                         r.source(), r.filesLoaded(), r.rowsLoaded(), r.rowsRejected(),

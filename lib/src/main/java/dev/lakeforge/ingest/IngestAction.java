@@ -2,11 +2,13 @@ package dev.lakeforge.ingest;
 
 import dev.lakeforge.lake.Lakehouse;
 import dev.lakeforge.runs.JobRun;
+import dev.lakeforge.runs.RunLock;
 import dev.lakeforge.spark.ConcurrentJobs;
 
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiConsumer;
 
 /**
@@ -17,8 +19,16 @@ import java.util.function.BiConsumer;
  * </pre>
  * Each source is an independent {@link IngestSourceAction} (its own ledger transaction, bronze table and rejects),
  * so a failure in one source leaves the others' loads committed and the failed one resumable.
+ * <p>
+ * One ingest at a time per lakehouse: the action holds the lakehouse-wide {@value #LOCK} lock ({@link RunLock}) while
+ * it runs, whatever the run date, because every load reads and writes the one file ledger — two ingests that
+ * overlapped (a backfill beside the daily run, a pipeline beside a manual ingest) would both load the same new files.
+ * Under the lock the ledger is read once for all sources.
  */
 public final class IngestAction {
+    /** The name of the lakehouse-wide ingest lock ({@code _locks/ingest.lock}). */
+    public static final String LOCK = "ingest";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(IngestAction.class);
     private final Lakehouse lakehouse;
     private final String landing;
     private SourceCatalog sources;
@@ -27,6 +37,7 @@ public final class IngestAction {
     private JobRun run;
     private int parallelism = 1;
     private BiConsumer<IngestResult, Duration> onSourceDone = (r, d) -> { };
+    private RunLock locks;
 
     public IngestAction(Lakehouse lakehouse, String landing) {
         this.lakehouse = lakehouse;
@@ -58,6 +69,12 @@ public final class IngestAction {
         return this;
     }
 
+    /** Where the ingest lock is kept and how it is kept alive (default: the lakehouse's {@code _locks}, default timings). */
+    public IngestAction locks(RunLock locks) {
+        this.locks = locks;
+        return this;
+    }
+
     /** Called (from the worker thread) as each source finishes. */
     public IngestAction onSourceDone(BiConsumer<IngestResult, Duration> listener) {
         this.onSourceDone = listener;
@@ -66,11 +83,30 @@ public final class IngestAction {
 
     public List<IngestResult> execute() {
         List<SourceSpec> specs = sources.inDependencyOrder().stream().filter(s -> only.isEmpty() || only.contains(s.name())).toList();
-        return ConcurrentJobs.map(lakehouse.spark(), parallelism, "ingest", specs, SourceSpec::name, s -> {
-            long t0 = System.nanoTime();
-            IngestResult r = new IngestSourceAction(lakehouse, landing).source(s).runDate(runDate).run(run).execute();
-            onSourceDone.accept(r, Duration.ofNanos(System.nanoTime() - t0));
-            return r;
-        });
+        try (RunLock.Held lock = lock(lakehouse, locks, run)) {
+            IngestLedger ledger = new IngestLedger(lakehouse);
+            ledger.ensureTable();
+            Map<String, IngestLedger.State> states = ledger.states();
+            long txn = ledger.nextTxn(); // above every number in the ledger; under the lock no other load takes one
+            return ConcurrentJobs.map(lakehouse.spark(), parallelism, "ingest", specs, SourceSpec::name, s -> {
+                long t0 = System.nanoTime();
+                IngestResult r = new IngestSourceAction(lakehouse, landing).source(s).runDate(runDate).run(run)
+                        .ledger(states.getOrDefault(s.name(), IngestLedger.State.NONE), txn).execute();
+                onSourceDone.accept(r, Duration.ofNanos(System.nanoTime() - t0));
+                return r;
+            });
+        }
+    }
+
+    /** Takes the lakehouse-wide ingest lock for {@code run}, or fails naming the run that holds it. */
+    static RunLock.Held lock(Lakehouse lakehouse, RunLock locks, JobRun run) {
+        RunLock.Held held = (locks != null ? locks : RunLock.in(lakehouse.fileSystem(), lakehouse.root()))
+                .acquireExclusive(LOCK, run.job(), run.runDate(), run.runId());
+        if (!held.abandonedRuns().isEmpty()) {
+            LOG.warn("Took over the ingest lock from {} run(s) that ended without releasing it ({}); a load one of them left "
+                    + "unfinished is finished from the file ledger", held.abandonedRuns().size(), held.abandonedRuns().stream()
+                    .map(RunLock.Holder::runId).toList());
+        }
+        return held;
     }
 }

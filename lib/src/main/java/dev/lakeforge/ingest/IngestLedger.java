@@ -66,18 +66,47 @@ public final class IngestLedger {
 
     /** The state of one source in the ledger. */
     public record State(Map<String, String> doneByChecksum, List<Row> pending, long pendingTxn) {
+        /** A source the ledger has no rows for. */
+        public static final State NONE = new State(Map.of(), List.of(), -1);
+
         public boolean hasPending() {
             return !pending.isEmpty();
         }
     }
 
+    /** The state of one source (one read of the ledger). */
     public State state(String source) {
-        Map<String, String> done = new HashMap<>();
+        return states(col("source").equalTo(source)).getOrDefault(source, State.NONE);
+    }
+
+    /**
+     * The state of every source in the ledger, in one read; a source absent from the map has no ledger rows. Read it
+     * under the ingest lock ({@link IngestAction} holds it): a concurrent load could otherwise change it.
+     */
+    public Map<String, State> states() {
+        return states(null);
+    }
+
+    private Map<String, State> states(org.apache.spark.sql.Column filter) {
         if (!lakehouse.exists(TABLE)) {
-            return new State(done, List.of(), -1);
+            return Map.of();
         }
-        List<Row> rows = lakehouse.read(TABLE).where(col("source").equalTo(source))
-                .select("relative_path", "checksum", "status", "txn_version").collectAsList();
+        Dataset<Row> ledger = lakehouse.read(TABLE);
+        List<Row> rows = (filter == null ? ledger : ledger.where(filter))
+                .select("source", "relative_path", "checksum", "status", "txn_version").collectAsList();
+        Map<String, List<Row>> bySource = new HashMap<>();
+        for (Row r : rows) {
+            bySource.computeIfAbsent(r.getString(0), k -> new ArrayList<>())
+                    .add(RowFactory.create(r.getString(1), r.getString(2), r.getString(3), r.isNullAt(4) ? null : r.getLong(4)));
+        }
+        Map<String, State> out = new HashMap<>();
+        bySource.forEach((source, sourceRows) -> out.put(source, state(sourceRows)));
+        return out;
+    }
+
+    /** A source's state from its ledger rows (relative_path, checksum, status, txn_version). */
+    private static State state(List<Row> rows) {
+        Map<String, String> done = new HashMap<>();
         Set<Long> completed = new HashSet<>();
         for (Row r : rows) {
             String status = r.getString(2);
@@ -99,6 +128,11 @@ public final class IngestLedger {
         long pendingTxn = txn;
         pending.removeIf(r -> r.getLong(3) != pendingTxn);
         return new State(done, pending, pendingTxn);
+    }
+
+    /** Creates the (empty) ledger unless it exists: before sources load in parallel, so that they do not race to create it. */
+    public void ensureTable() {
+        lakehouse.createIfMissing(TABLE, b -> b.addColumns(SCHEMA));
     }
 
     /** Appends entries; returns the ledger's Delta version after the append. */

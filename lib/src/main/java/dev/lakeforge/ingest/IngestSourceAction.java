@@ -83,6 +83,8 @@ public final class IngestSourceAction {
     private JobRun run;
     private int rejectsKeptOnDriver = REJECTS_KEPT_ON_DRIVER;
     private long rejectCharsKeptOnDriver = REJECT_CHARS_KEPT_ON_DRIVER;
+    private IngestLedger.State ledgerState;
+    private long txnForNewLoad = -1;
 
     public IngestSourceAction(Lakehouse lakehouse, String landing) {
         this.lakehouse = lakehouse;
@@ -115,15 +117,37 @@ public final class IngestSourceAction {
         return TableName.of("bronze", spec.name());
     }
 
+    /**
+     * The source's ledger state and the transaction number for a new load, as {@link IngestAction} read them once for
+     * all sources under the ingest lock it holds. Without them, {@link #execute()} takes the lock and reads them itself.
+     */
+    IngestSourceAction ledger(IngestLedger.State state, long txnForNewLoad) {
+        this.ledgerState = state;
+        this.txnForNewLoad = txnForNewLoad;
+        return this;
+    }
+
     public IngestResult execute() {
+        if (ledgerState != null) {
+            return load();
+        }
+        try (dev.lakeforge.runs.RunLock.Held lock = IngestAction.lock(lakehouse, null, run)) {
+            return load();
+        }
+    }
+
+    private IngestResult load() {
         if (!spec.isFileFormat()) {
             return new JdbcSourceLoader(lakehouse, spec, runDate, run).execute();
         }
         SparkSession spark = lakehouse.spark();
         Configuration hconf = spark.sparkContext().hadoopConfiguration();
+        dev.lakeforge.runs.StepClock clock = new dev.lakeforge.runs.StepClock();
         List<LandingFile> found = new LandingScanner(hconf, landing).scan(spec.path(), runDate);
+        clock.lap("scan");
         IngestLedger ledger = new IngestLedger(lakehouse);
-        IngestLedger.State state = ledger.state(spec.name());
+        IngestLedger.State state = ledgerState != null ? ledgerState : ledger.state(spec.name());
+        clock.lap("ledger");
 
         List<LandingFile> toLoad = new ArrayList<>();
         List<IngestLedger.Entry> noted = new ArrayList<>();
@@ -170,7 +194,7 @@ public final class IngestSourceAction {
                 }
                 toLoad.add(f);
             }
-            txn = ledger.nextTxn();
+            txn = txnForNewLoad >= 0 ? txnForNewLoad : ledger.nextTxn();
         }
 
         TableName bronze = bronze(spec);
@@ -197,6 +221,7 @@ public final class IngestSourceAction {
         }
         List<String> columns = new ArrayList<>(spec.columns());
         columns.addAll(extra);
+        clock.lap("headers");
 
         if (!resumed) {
             List<IngestLedger.Entry> pending = new ArrayList<>();
@@ -205,6 +230,7 @@ public final class IngestSourceAction {
             }
             ledger.append(pending);
         }
+        clock.lap("ledger");
         LOG.info("Source {}: loading {} file(s), {} bytes, into {} (transaction {})", spec.name(), toLoad.size(),
                 toLoad.stream().mapToLong(LandingFile::size).sum(), bronze, txn);
 
@@ -216,6 +242,7 @@ public final class IngestSourceAction {
                 : parse(spark, toLoad, columns, layouts, sink);
         Timestamp ingestTime = Timestamp.from(Instant.now());
         ensureBronze(bronze);
+        clock.lap("bronze");
         List<Column> hashInputs = new ArrayList<>();
         for (String c : columns) {
             hashInputs.add(col(c));
@@ -232,6 +259,7 @@ public final class IngestSourceAction {
         dev.lakeforge.runs.CrashPoints.reach(dev.lakeforge.runs.CrashPoints.INGEST_BRONZE_COMMITTED);
         long bronzeVersion = lakehouse.version(bronze).orElseThrow();
         long loaded = rowsWritten(bronze, toLoad);
+        clock.lap("bronze");
 
         // The bronze write met the rejected lines (one pass over the files): its tasks sent some to the driver and
         // wrote the rest to files. A second pass over the files finds them only when finishing a stopped load, whose
@@ -273,8 +301,11 @@ public final class IngestSourceAction {
                 done.add(new IngestLedger.Entry(spec.name(), f, IngestLedger.INGESTED, txn, run.runId(), null,
                         rejectsPerFile.getOrDefault(f.path(), 0L), resumed ? "load finished after an earlier run stopped" : null));
             }
+            clock.lap("rejects");
             ledger.append(done);
             deleteFolder(spillDir);
+            clock.lap("ledger");
+            LOG.info("Source {}: {} row(s) loaded, {} rejected, in {}", spec.name(), loaded, rejected, clock);
             if (!newColumns.isEmpty()) {
                 LOG.warn("Source {}: bronze table evolved with new column(s) {} (from {}). They stay in bronze; declare them in the"
                         + " source schema to carry them to silver.", spec.name(), newColumns, filesWith(layouts, newColumns));

@@ -171,6 +171,7 @@ public final class RefineSourceAction {
 
     public RefineResult execute() {
         TableName silver = silver(spec);
+        dev.lakeforge.runs.StepClock clock = new dev.lakeforge.runs.StepClock();
         NewRows fresh = newBronzeRows();
         if (fresh == null) {
             long version = lakehouse.version(silver).orElse(-1L);
@@ -179,6 +180,7 @@ public final class RefineSourceAction {
             return new RefineResult(spec.name(), 0, 0, 0, 0, 0, 0, 0, rows, version, new RefineWatermarks(lakehouse).last(spec.name()));
         }
         long silverRowsBefore = lakehouse.exists(silver) ? lakehouse.read(silver).count() : 0;
+        clock.lap("start");
 
         Dataset<Row> prepared = withReferences(SilverPreparation.prepare(fresh.rows(), spec));
         prepared = slim(markDuplicates(prepared)).persist(StorageLevel.DISK_ONLY());
@@ -205,10 +207,12 @@ public final class RefineSourceAction {
             }
 
             List<QualityResults.Result> results = rowResults(tagged, rowsIn);
+            clock.lap("batch");
             if (quarantined > 0) {
                 writeQuarantine(prepared.where(size(col(SilverPreparation.REASONS)).gt(0)), fresh.toVersion());
                 dev.lakeforge.runs.CrashPoints.reach(dev.lakeforge.runs.CrashPoints.REFINE_QUARANTINE_WRITTEN);
             }
+            clock.lap("quarantine");
             Dataset<Row> good = prepared.where(size(col(SilverPreparation.REASONS)).equalTo(0).and(col(RANK).equalTo(1)));
             Map<String, Long> merged = switch (spec.silverMode()) {
                 case "scd2" -> mergeScd2(prepared.where(size(col(SilverPreparation.REASONS)).equalTo(0)));
@@ -216,6 +220,7 @@ public final class RefineSourceAction {
                 default -> silverRowsBefore == 0 ? appendToEmpty(good, fresh.toVersion()) : mergeUpsert(good);
             };
             dev.lakeforge.runs.CrashPoints.reach(dev.lakeforge.runs.CrashPoints.REFINE_SILVER_COMMITTED);
+            clock.lap("merge");
             long sourceRows = merged.getOrDefault("numSourceRows", 0L);
             long inserted = merged.getOrDefault("numTargetRowsInserted", 0L);
             long updated = merged.getOrDefault("numTargetRowsUpdated", 0L);
@@ -234,6 +239,7 @@ public final class RefineSourceAction {
             long duplicates = ("scd2".equals(spec.silverMode()) ? 0 : batchDuplicates) + notApplied;
 
             results.addAll(tableChecks(silverRowsBefore, silverRows, inserted, good));
+            clock.lap("checks");
             // written by RefineAction in one commit per table, once every source is through
             this.checkResults = List.copyOf(results);
             this.watermark = new RefineWatermarks.Mark(spec.name(), fresh.toVersion(), silverVersion);
@@ -251,8 +257,9 @@ public final class RefineSourceAction {
             }
             RefineResult result = new RefineResult(spec.name(), rowsIn, quarantined, duplicates, superseded, inserted, updated, warned,
                     silverRows, silverVersion, fresh.toVersion());
-            LOG.info("Source {}: {} rows in → {} inserted, {} updated, {} quarantined, {} duplicates, {} superseded; {} has {} rows (v{})",
-                    spec.name(), rowsIn, inserted, updated, quarantined, duplicates, superseded, silver, silverRows, silverVersion);
+            LOG.info("Source {}: {} rows in → {} inserted, {} updated, {} quarantined, {} duplicates, {} superseded; {} has {} rows (v{}),"
+                    + " in {}", spec.name(), rowsIn, inserted, updated, quarantined, duplicates, superseded, silver, silverRows,
+                    silverVersion, clock);
             return result;
         } finally {
             prepared.unpersist();

@@ -179,7 +179,36 @@ public final class RunLock {
 
     /** Takes the lock of this job and run date, or fails naming the run that holds it. */
     public Held acquire(String job, LocalDate runDate, String runId) {
-        Path file = file(job, runDate);
+        return acquire(file(job, runDate), job, runDate, runId, "Another " + job + " run for " + runDate + " is running: ");
+    }
+
+    /**
+     * Takes a lock over the whole lakehouse, whatever the run date ({@code _locks/<name>.lock}), for work that runs
+     * date-independent state: ingest reads and writes the one file ledger, so two ingests must not overlap even for
+     * different run dates (or one inside a pipeline and one on its own). Fails naming the holder; a dead holder's lock
+     * is taken over as with {@link #acquire(String, LocalDate, String)}.
+     */
+    public Held acquireExclusive(String name, String job, LocalDate runDate, String runId) {
+        return acquire(file(name), job, runDate, runId, "Another run holds the " + name + " lock of this lakehouse: ");
+    }
+
+    /** The run holding the lakehouse-wide lock {@code name}; empty when it is free. */
+    public Optional<Holder> holder(String name) {
+        try {
+            return read(file(name));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private Path file(String name) {
+        if (!name.matches("[A-Za-z0-9_.-]+")) {
+            throw new IllegalArgumentException("Not a lock name: '" + name + "'");
+        }
+        return new Path(dir, name + ".lock");
+    }
+
+    private Held acquire(Path file, String job, LocalDate runDate, String runId, String lockedPrefix) {
         Holder me = new Holder(runId, job, runDate, host(), ProcessHandle.current().pid(), clock.instant());
         List<Holder> abandoned = List.of();
         for (int attempt = 0; attempt < 3; attempt++) {
@@ -202,7 +231,7 @@ public final class RunLock {
             String why = stale(other, touched);
             if (why == null) {
                 Holder h = other.orElse(null);
-                throw new LockedException("Another " + job + " run for " + runDate + " is running: "
+                throw new LockedException(lockedPrefix
                         + (h == null ? "the lock " + file + " is held" : h.describe())
                         + ". This run did nothing. Wait for it to finish; if that process is gone, its lock is taken over "
                         + "after " + staleAfter.toSeconds() + " s without a heartbeat (" + file + ").", h);

@@ -75,13 +75,21 @@ class IngestSourceActionTest {
     /** With at most {@code keptRows} rejected lines (and {@code keptChars} characters) sent to the driver. */
     private IngestResult ingest(TestLakehouse t, String source, LocalDate day, int keptRows, long keptChars) {
         SourceCatalog catalog = SourceCatalog.from(t.loaded().config());
-        AtomicReference<IngestResult> result = new AtomicReference<>();
+        return inIngestRun(t, day, run -> {
+            IngestResult r = new IngestSourceAction(t.lakehouse(), t.loaded().config().lakehouse().landing())
+                    .rejectsKeptOnDriver(keptRows, keptChars).source(catalog.get(source)).runDate(day).run(run).execute();
+            lastMetrics.set(run.metrics());
+            return r;
+        });
+    }
+
+    /** {@code work} inside an {@code ingest} run of {@code day}; what it throws is thrown again. */
+    private static <T> T inIngestRun(TestLakehouse t, LocalDate day, java.util.function.Function<dev.lakeforge.runs.JobRun, T> work) {
+        AtomicReference<T> result = new AtomicReference<>();
         AtomicReference<Throwable> error = new AtomicReference<>();
         new JobRunner(t.lakehouse(), t.loaded()).out(new PrintStream(new ByteArrayOutputStream())).run("ingest", day, run -> {
             try {
-                result.set(new IngestSourceAction(t.lakehouse(), t.loaded().config().lakehouse().landing())
-                        .rejectsKeptOnDriver(keptRows, keptChars).source(catalog.get(source)).runDate(day).run(run).execute());
-                lastMetrics.set(run.metrics());
+                result.set(work.apply(run));
             } catch (RuntimeException e) {
                 error.set(e);
                 throw e;
@@ -333,5 +341,59 @@ class IngestSourceActionTest {
         assertThat(t.lakehouse().read(IngestSourceAction.bronze(spec)).count()).isEqualTo(1);
         assertThat(t.lakehouse().read(IngestSourceAction.REJECTS).count()).isEqualTo(1);
         assertThat(ingest(t, "orders", D1).filesSkipped()).isEqualTo(1);
+    }
+
+    @Test
+    void anIngestWhileAnotherHoldsTheIngestLockLoadsNothingAndNamesTheHolder() {
+        TestLakehouse t = SparkExtension.newLakehouseWithConf(CONF);
+        LandingFiles.write(landing(t), "2024-01-01/erp/orders.csv", "order_id,customer_id,quantity,updated_at",
+                "O1,C1,3,2024-01-01T10:00:00Z");
+        var spec = SourceCatalog.from(t.loaded().config()).get("orders");
+        // another run, of another job and date (a pipeline's ingest stage, say), is ingesting into this lakehouse
+        try (var other = dev.lakeforge.runs.RunLock.in(t.lakehouse().fileSystem(), t.lakehouse().root())
+                .acquireExclusive(IngestAction.LOCK, "pipeline", D2, "pipeline-other")) {
+            assertThatThrownBy(() -> ingest(t, "orders", D1)).isInstanceOf(dev.lakeforge.runs.RunLock.LockedException.class)
+                    .hasMessageContaining("Another run holds the ingest lock of this lakehouse: run pipeline-other");
+            assertThatThrownBy(() -> ingestAll(t, D1)).isInstanceOf(dev.lakeforge.runs.RunLock.LockedException.class);
+            assertThat(t.lakehouse().exists(IngestSourceAction.bronze(spec))).as("nothing loaded").isFalse();
+            assertThat(t.lakehouse().exists(IngestLedger.TABLE)).as("nothing recorded").isFalse();
+        }
+        assertThat(ingest(t, "orders", D1).rowsLoaded()).as("once the lock is free").isEqualTo(1);
+    }
+
+    @Test
+    void ingestActionReadsTheLedgerOnceAndStillFinishesHalfDoneLoadsAndLoadsNewOnes() {
+        TestLakehouse t = SparkExtension.newLakehouseWithConf(CONF);
+        LandingFiles.write(landing(t), "2024-01-01/erp/orders.csv", "order_id,customer_id,quantity,updated_at",
+                "O1,C1,3,2024-01-01T10:00:00Z", "bad line");
+        LandingFiles.write(landing(t), "2024-01-01/crm/events.jsonl", "{\"event_id\":\"E1\",\"customer_id\":\"C1\",\"rating\":4,\"event_time\":\"2024-01-01T09:00:00Z\"}");
+        var catalog = SourceCatalog.from(t.loaded().config());
+        var orders = IngestSourceAction.bronze(catalog.get("orders"));
+        var events = IngestSourceAction.bronze(catalog.get("events"));
+        assertThat(ingestAll(t, D1)).filteredOn(r -> r.filesLoaded() > 0).extracting(IngestResult::source)
+                .containsExactlyInAnyOrder("orders", "events");
+        // both loads died after writing bronze, before recording their files as ingested
+        t.spark().sql("DELETE FROM delta.`" + t.lakehouse().path(IngestLedger.TABLE) + "` WHERE status = 'INGESTED'");
+        LandingFiles.write(landing(t), "2024-01-02/erp/orders.csv", "order_id,customer_id,quantity,updated_at",
+                "O2,C2,5,2024-01-02T10:00:00Z");
+        List<IngestResult> resumed = ingestAll(t, D1);
+        assertThat(resumed).filteredOn(IngestResult::resumed).extracting(IngestResult::source)
+                .containsExactlyInAnyOrder("orders", "events");
+        assertThat(t.lakehouse().read(orders).count()).as("no duplicates").isEqualTo(1);
+        assertThat(t.lakehouse().read(events).count()).isEqualTo(1);
+        assertThat(t.lakehouse().read(IngestSourceAction.REJECTS).count()).isEqualTo(1);
+        // the next date's file loads under a transaction number above the resumed ones (Delta would skip it otherwise)
+        List<IngestResult> next = ingestAll(t, D2);
+        assertThat(next).filteredOn(r -> r.source().equals("orders")).singleElement()
+                .extracting(IngestResult::filesLoaded, IngestResult::rowsLoaded).containsExactly(1, 1L);
+        assertThat(t.lakehouse().read(orders).count()).isEqualTo(2);
+        assertThat(ingestAll(t, D2)).allSatisfy(r -> assertThat(r.filesLoaded()).isZero());
+    }
+
+    /** Every file source (the JDBC one left out) through {@link IngestAction}, two at a time. */
+    private List<IngestResult> ingestAll(TestLakehouse t, LocalDate day) {
+        SourceCatalog catalog = SourceCatalog.from(t.loaded().config());
+        return inIngestRun(t, day, run -> new IngestAction(t.lakehouse(), t.loaded().config().lakehouse().landing()).sources(catalog)
+                .only(List.of("orders", "events")).runDate(day).run(run).parallelism(2).execute());
     }
 }

@@ -129,6 +129,27 @@ class RunLockTest {
     }
 
     @Test
+    void aLakehouseWideLockExcludesRunsOfEveryJobAndDate() throws IOException {
+        assertThat(lock().holder("ingest")).as("free").isEmpty();
+        try (RunLock.Held first = lock().acquireExclusive("ingest", "pipeline", DAY, "run-1")) {
+            assertThat(lock().holder("ingest")).get().extracting(RunLock.Holder::runId, RunLock.Holder::job, RunLock.Holder::runDate)
+                    .containsExactly("run-1", "pipeline", DAY);
+            assertThatThrownBy(() -> lock().acquireExclusive("ingest", "ingest", DAY.plusDays(1), "run-2"))
+                    .isInstanceOf(RunLock.LockedException.class)
+                    .hasMessageContaining("Another run holds the ingest lock of this lakehouse: run run-1");
+            // the per-date job locks are separate files
+            try (RunLock.Held job = lock().acquire("ingest", DAY, "run-3")) {
+                assertThat(job.holder().runId()).isEqualTo("run-3");
+            }
+        }
+        assertThat(lock().holder("ingest")).as("released").isEmpty();
+        try (RunLock.Held again = lock().acquireExclusive("ingest", "ingest", DAY.plusDays(1), "run-4")) {
+            assertThat(again.abandonedRuns()).isEmpty();
+        }
+        assertThatThrownBy(() -> lock().acquireExclusive("../x", "ingest", DAY, "r")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void jobNamesCannotEscapeTheLockFolder() {
         assertThatThrownBy(() -> lock().acquire("../../etc/passwd", DAY, "r")).isInstanceOf(IllegalArgumentException.class);
     }
