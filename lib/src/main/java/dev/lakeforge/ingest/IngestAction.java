@@ -81,6 +81,14 @@ public final class IngestAction {
         return this;
     }
 
+    /**
+     * Plans every source (scan, checksums, headers: nothing written), records every file about to be loaded as
+     * PENDING in one ledger commit, loads the sources a few at a time, and records what they loaded in one more
+     * commit — also when a source failed, so what the others loaded is recorded (the failed one stays pending and the
+     * next run finishes it). A source whose files cannot be loaded (a missing column, say) stops the run before
+     * anything is written. Two ledger commits per run, not two per source: each Delta commit costs a write job and a
+     * log entry, and the ledger is small.
+     */
     public List<IngestResult> execute() {
         List<SourceSpec> specs = sources.inDependencyOrder().stream().filter(s -> only.isEmpty() || only.contains(s.name())).toList();
         try (RunLock.Held lock = lock(lakehouse, locks, run)) {
@@ -88,13 +96,48 @@ public final class IngestAction {
             ledger.ensureTable();
             Map<String, IngestLedger.State> states = ledger.states();
             long txn = ledger.nextTxn(); // above every number in the ledger; under the lock no other load takes one
-            return ConcurrentJobs.map(lakehouse.spark(), parallelism, "ingest", specs, SourceSpec::name, s -> {
-                long t0 = System.nanoTime();
-                IngestResult r = new IngestSourceAction(lakehouse, landing).source(s).runDate(runDate).run(run)
-                        .ledger(states.getOrDefault(s.name(), IngestLedger.State.NONE), txn).execute();
-                onSourceDone.accept(r, Duration.ofNanos(System.nanoTime() - t0));
-                return r;
-            });
+            List<IngestSourceAction> actions = specs.stream().map(s -> new IngestSourceAction(lakehouse, landing).source(s)
+                    .runDate(runDate).run(run).ledger(states.getOrDefault(s.name(), IngestLedger.State.NONE), txn)).toList();
+            List<Integer> order = java.util.stream.IntStream.range(0, specs.size()).boxed().toList();
+            List<IngestSourceAction.Plan> plans = ConcurrentJobs.map(lakehouse.spark(), parallelism, "ingest planning", order,
+                    i -> specs.get(i).name(), i -> actions.get(i).loadsFiles() ? actions.get(i).plan() : null);
+            List<IngestLedger.Entry> pending = plans.stream().filter(java.util.Objects::nonNull)
+                    .flatMap(p -> p.pending().stream()).toList();
+            if (!pending.isEmpty()) {
+                ledger.append(pending);
+            }
+            java.util.Queue<IngestLedger.Entry> done = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            List<IngestResult> results;
+            try {
+                results = ConcurrentJobs.map(lakehouse.spark(), parallelism, "ingest", order, i -> specs.get(i).name(), i -> {
+                    long t0 = System.nanoTime();
+                    IngestResult r;
+                    if (plans.get(i) == null) {
+                        r = actions.get(i).execute(); // a database source records its own load
+                    } else {
+                        IngestSourceAction.Loaded loaded = actions.get(i).write(plans.get(i));
+                        done.addAll(loaded.ledgerEntries());
+                        r = loaded.result();
+                    }
+                    onSourceDone.accept(r, Duration.ofNanos(System.nanoTime() - t0));
+                    return r;
+                });
+            } catch (RuntimeException | Error e) {
+                try {
+                    record(ledger, done);
+                } catch (RuntimeException recordFailed) {
+                    e.addSuppressed(recordFailed); // those loads stay pending; the next run finishes them
+                }
+                throw e;
+            }
+            record(ledger, done);
+            return results;
+        }
+    }
+
+    private static void record(IngestLedger ledger, java.util.Collection<IngestLedger.Entry> done) {
+        if (!done.isEmpty()) {
+            ledger.append(new java.util.ArrayList<>(done));
         }
     }
 

@@ -132,7 +132,10 @@ public final class IngestLedger {
 
     /** Creates the (empty) ledger unless it exists: before sources load in parallel, so that they do not race to create it. */
     public void ensureTable() {
-        lakehouse.createIfMissing(TABLE, b -> b.addColumns(SCHEMA));
+        // nullable, as the table the first append created was (no NOT NULL constraints for Delta to check on each write)
+        StructType nullable = new StructType(java.util.Arrays.stream(SCHEMA.fields())
+                .map(f -> DataTypes.createStructField(f.name(), f.dataType(), true)).toArray(StructField[]::new));
+        lakehouse.createIfMissing(TABLE, b -> b.addColumns(nullable));
     }
 
     /** Appends entries; returns the ledger's Delta version after the append. */

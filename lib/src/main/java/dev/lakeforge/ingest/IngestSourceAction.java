@@ -129,37 +129,91 @@ public final class IngestSourceAction {
 
     public IngestResult execute() {
         if (ledgerState != null) {
-            return load();
+            return loadAndRecord();
         }
         try (dev.lakeforge.runs.RunLock.Held lock = IngestAction.lock(lakehouse, null, run)) {
-            return load();
+            return loadAndRecord();
         }
     }
 
-    private IngestResult load() {
+    /** One source on its own: plan, record the files as pending, write bronze and rejects, record them as ingested. */
+    private IngestResult loadAndRecord() {
         if (!spec.isFileFormat()) {
             return new JdbcSourceLoader(lakehouse, spec, runDate, run).execute();
         }
-        SparkSession spark = lakehouse.spark();
-        Configuration hconf = spark.sparkContext().hadoopConfiguration();
-        dev.lakeforge.runs.StepClock clock = new dev.lakeforge.runs.StepClock();
-        List<LandingFile> found = new LandingScanner(hconf, landing).scan(spec.path(), runDate);
-        clock.lap("scan");
+        IngestLedger ledger = new IngestLedger(lakehouse);
+        Plan plan = plan();
+        if (!plan.pending().isEmpty()) {
+            ledger.append(plan.pending());
+            plan.clock.lap("ledger");
+        }
+        Loaded loaded = write(plan);
+        if (!loaded.ledgerEntries().isEmpty()) {
+            ledger.append(loaded.ledgerEntries());
+            plan.clock.lap("ledger");
+        }
+        return loaded.result();
+    }
+
+    /** Whether this source is loaded from landing files (else from a database, by {@link #execute()} alone). */
+    boolean loadsFiles() {
+        return spec.isFileFormat();
+    }
+
+    /**
+     * What a load of this source will do, decided before anything is written: the new files (or those a stopped load
+     * left pending), their headers checked against the source's schema, the transaction number.
+     */
+    final class Plan {
+        final List<LandingFile> found = new ArrayList<>();
+        final List<LandingFile> toLoad = new ArrayList<>();
+        /** DUPLICATE and EMPTY files, recorded with the load. */
+        final List<IngestLedger.Entry> noted = new ArrayList<>();
+        final Map<String, FileLayout> layouts = new LinkedHashMap<>();
+        final List<String> columns = new ArrayList<>(spec.columns());
+        List<String> newColumns = List.of();
+        int skipped;
+        int duplicates;
+        int empty;
+        long txn = -1;
+        boolean resumed;
+        final dev.lakeforge.runs.StepClock clock = new dev.lakeforge.runs.StepClock();
+
+        String source() {
+            return spec.name();
+        }
+
+        /** The ledger rows to commit before anything is written: the files to load as PENDING (none when finishing a stopped load). */
+        List<IngestLedger.Entry> pending() {
+            List<IngestLedger.Entry> out = new ArrayList<>();
+            if (!resumed) {
+                for (LandingFile f : toLoad) {
+                    out.add(new IngestLedger.Entry(spec.name(), f, IngestLedger.PENDING, txn, run.runId(), null, null, null));
+                }
+            }
+            return out;
+        }
+    }
+
+    /** A load's result and the ledger rows that record it (INGESTED, DUPLICATE, EMPTY), to commit once bronze is written. */
+    record Loaded(IngestResult result, List<IngestLedger.Entry> ledgerEntries) {
+    }
+
+    /** Scans the landing folder, sorts out what to load, and checks headers: reads only, writes nothing. */
+    Plan plan() {
+        Plan plan = new Plan();
+        Configuration hconf = lakehouse.spark().sparkContext().hadoopConfiguration();
+        plan.found.addAll(new LandingScanner(hconf, landing).scan(spec.path(), runDate));
+        plan.clock.lap("scan");
         IngestLedger ledger = new IngestLedger(lakehouse);
         IngestLedger.State state = ledgerState != null ? ledgerState : ledger.state(spec.name());
-        clock.lap("ledger");
+        plan.clock.lap("ledger");
 
-        List<LandingFile> toLoad = new ArrayList<>();
-        List<IngestLedger.Entry> noted = new ArrayList<>();
-        int skipped = 0;
-        int duplicates = 0;
-        int empty = 0;
-        long txn;
-        boolean resumed = state.hasPending();
-        if (resumed) {
-            txn = state.pendingTxn();
+        plan.resumed = state.hasPending();
+        if (plan.resumed) {
+            plan.txn = state.pendingTxn();
             Map<String, LandingFile> byChecksum = new HashMap<>();
-            found.forEach(f -> byChecksum.putIfAbsent(f.checksum(), f));
+            plan.found.forEach(f -> byChecksum.putIfAbsent(f.checksum(), f));
             for (Row p : state.pending()) {
                 LandingFile f = byChecksum.get(p.getString(1));
                 if (f == null) {
@@ -167,20 +221,20 @@ public final class IngestSourceAction {
                             + " unfinished, and that file is gone or changed (checksum " + p.getString(1) + "). Restore the file"
                             + " to finish the load; Lakeforge will not guess what it held.");
                 }
-                toLoad.add(f);
+                plan.toLoad.add(f);
             }
             LOG.warn("Source {}: finishing the load of {} file(s) an earlier run left unfinished (transaction {})",
-                    spec.name(), toLoad.size(), txn);
+                    spec.name(), plan.toLoad.size(), plan.txn);
         } else {
             Map<String, String> seen = new HashMap<>(state.doneByChecksum());
-            for (LandingFile f : found) {
+            for (LandingFile f : plan.found) {
                 String earlier = seen.get(f.checksum());
                 if (earlier != null) {
                     if (earlier.equals(f.relative())) {
-                        skipped++;
+                        plan.skipped++;
                     } else {
-                        duplicates++;
-                        noted.add(new IngestLedger.Entry(spec.name(), f, IngestLedger.DUPLICATE, null, run.runId(), 0L, 0L,
+                        plan.duplicates++;
+                        plan.noted.add(new IngestLedger.Entry(spec.name(), f, IngestLedger.DUPLICATE, null, run.runId(), 0L, 0L,
                                 "same content as " + earlier + "; not loaded again"));
                         LOG.warn("Source {}: {} has the same content as {}; not loaded again", spec.name(), f.relative(), earlier);
                     }
@@ -188,49 +242,55 @@ public final class IngestSourceAction {
                 }
                 seen.put(f.checksum(), f.relative());
                 if (f.size() == 0) {
-                    empty++;
-                    noted.add(new IngestLedger.Entry(spec.name(), f, IngestLedger.EMPTY, null, run.runId(), 0L, 0L, "empty file"));
+                    plan.empty++;
+                    plan.noted.add(new IngestLedger.Entry(spec.name(), f, IngestLedger.EMPTY, null, run.runId(), 0L, 0L, "empty file"));
                     continue;
                 }
-                toLoad.add(f);
+                plan.toLoad.add(f);
             }
-            txn = txnForNewLoad >= 0 ? txnForNewLoad : ledger.nextTxn();
+            if (!plan.toLoad.isEmpty()) {
+                plan.txn = txnForNewLoad >= 0 ? txnForNewLoad : ledger.nextTxn();
+            }
         }
-
-        TableName bronze = bronze(spec);
-        if (toLoad.isEmpty()) {
-            if (!noted.isEmpty()) {
-                ledger.append(noted);
-            }
-            long v = lakehouse.version(bronze).orElse(-1L);
-            return new IngestResult(spec.name(), found.size(), 0, skipped, duplicates, empty, 0, 0, v, List.of(), false);
+        if (plan.toLoad.isEmpty()) {
+            return plan;
         }
 
         // Headers and schema compatibility, before anything is written.
-        Map<String, FileLayout> layouts = new LinkedHashMap<>();
+        TableName bronze = bronze(spec);
         Set<String> extra = new LinkedHashSet<>();
-        for (LandingFile f : toLoad) {
-            layouts.put(f.path(), layout(f, extra));
+        for (LandingFile f : plan.toLoad) {
+            plan.layouts.put(f.path(), layout(f, extra));
         }
         List<String> existingExtra = existingExtraColumns(bronze);
-        List<String> newColumns = extra.stream().filter(c -> !existingExtra.contains(c)).toList();
-        if (!newColumns.isEmpty() && !spec.evolves()) {
-            throw new IncompatibleSchemaException("Source " + spec.name() + ": new column(s) " + newColumns + " in "
-                    + filesWith(layouts, newColumns) + ", and schema-evolution = fail. Declare the column(s) in the source's"
+        plan.newColumns = extra.stream().filter(c -> !existingExtra.contains(c)).toList();
+        if (!plan.newColumns.isEmpty() && !spec.evolves()) {
+            throw new IncompatibleSchemaException("Source " + spec.name() + ": new column(s) " + plan.newColumns + " in "
+                    + filesWith(plan.layouts, plan.newColumns) + ", and schema-evolution = fail. Declare the column(s) in the source's"
                     + " schema or set schema-evolution = add-columns. Nothing was loaded.");
         }
-        List<String> columns = new ArrayList<>(spec.columns());
-        columns.addAll(extra);
-        clock.lap("headers");
+        plan.columns.addAll(extra);
+        plan.clock.lap("headers");
+        return plan;
+    }
 
-        if (!resumed) {
-            List<IngestLedger.Entry> pending = new ArrayList<>();
-            for (LandingFile f : toLoad) {
-                pending.add(new IngestLedger.Entry(spec.name(), f, IngestLedger.PENDING, txn, run.runId(), null, null, null));
-            }
-            ledger.append(pending);
+    /**
+     * Writes a planned load: bronze and rejects, as idempotent Delta appends under the plan's transaction number.
+     * The plan's pending rows must be in the ledger first; the returned ledger rows go in after.
+     */
+    Loaded write(Plan plan) {
+        TableName bronze = bronze(spec);
+        if (plan.toLoad.isEmpty()) {
+            long v = lakehouse.version(bronze).orElse(-1L);
+            return new Loaded(new IngestResult(spec.name(), plan.found.size(), 0, plan.skipped, plan.duplicates, plan.empty, 0, 0, v,
+                    List.of(), false), List.copyOf(plan.noted));
         }
-        clock.lap("ledger");
+        SparkSession spark = lakehouse.spark();
+        dev.lakeforge.runs.StepClock clock = plan.clock;
+        List<LandingFile> toLoad = plan.toLoad;
+        List<String> newColumns = plan.newColumns;
+        long txn = plan.txn;
+        boolean resumed = plan.resumed;
         LOG.info("Source {}: loading {} file(s), {} bytes, into {} (transaction {})", spec.name(), toLoad.size(),
                 toLoad.stream().mapToLong(LandingFile::size).sum(), bronze, txn);
 
@@ -238,13 +298,13 @@ public final class IngestSourceAction {
         deleteFolder(spillDir); // what a load of this source that was killed may have left
         RejectSink sink = new RejectSink(spark, spec.name(), spillDir);
         Dataset<Row> staging = SourceSpec.PARQUET.equals(spec.format())
-                ? readParquet(spark, toLoad, columns, layouts)
-                : parse(spark, toLoad, columns, layouts, sink);
+                ? readParquet(spark, toLoad, plan.columns, plan.layouts)
+                : parse(spark, toLoad, plan.columns, plan.layouts, sink);
         Timestamp ingestTime = Timestamp.from(Instant.now());
         ensureBronze(bronze);
         clock.lap("bronze");
         List<Column> hashInputs = new ArrayList<>();
-        for (String c : columns) {
+        for (String c : plan.columns) {
             hashInputs.add(col(c));
         }
         Dataset<Row> good = staging.where(col(StagingSchema.REJECT_REASON).isNull())
@@ -296,26 +356,24 @@ public final class IngestSourceAction {
                         .save(lakehouse.path(REJECTS)));
                 run.wrote(REJECTS.toString(), lakehouse.version(REJECTS).orElseThrow(), rejected);
             }
-            List<IngestLedger.Entry> done = new ArrayList<>(noted);
+            List<IngestLedger.Entry> done = new ArrayList<>(plan.noted);
             for (LandingFile f : toLoad) {
                 done.add(new IngestLedger.Entry(spec.name(), f, IngestLedger.INGESTED, txn, run.runId(), null,
                         rejectsPerFile.getOrDefault(f.path(), 0L), resumed ? "load finished after an earlier run stopped" : null));
             }
-            clock.lap("rejects");
-            ledger.append(done);
             deleteFolder(spillDir);
-            clock.lap("ledger");
+            clock.lap("rejects");
             LOG.info("Source {}: {} row(s) loaded, {} rejected, in {}", spec.name(), loaded, rejected, clock);
             if (!newColumns.isEmpty()) {
                 LOG.warn("Source {}: bronze table evolved with new column(s) {} (from {}). They stay in bronze; declare them in the"
-                        + " source schema to carry them to silver.", spec.name(), newColumns, filesWith(layouts, newColumns));
+                        + " source schema to carry them to silver.", spec.name(), newColumns, filesWith(plan.layouts, newColumns));
             }
             run.wrote(bronze.toString(), bronzeVersion, loaded);
             run.count(spec.name() + ".rows_in", loaded + rejected);
             run.count(spec.name() + ".rows_rejected", rejected);
             run.count(spec.name() + ".rows_loaded", loaded);
-            return new IngestResult(spec.name(), found.size(), toLoad.size(), skipped, duplicates, empty, loaded, rejected, bronzeVersion,
-                    newColumns, resumed);
+            return new Loaded(new IngestResult(spec.name(), plan.found.size(), toLoad.size(), plan.skipped, plan.duplicates, plan.empty,
+                    loaded, rejected, bronzeVersion, newColumns, resumed), done);
         } finally {
             rejectDf.unpersist();
         }

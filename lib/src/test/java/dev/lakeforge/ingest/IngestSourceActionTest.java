@@ -390,10 +390,30 @@ class IngestSourceActionTest {
         assertThat(ingestAll(t, D2)).allSatisfy(r -> assertThat(r.filesLoaded()).isZero());
     }
 
-    /** Every file source (the JDBC one left out) through {@link IngestAction}, two at a time. */
+    @Test
+    void aSourceThatCannotLoadStopsTheIngestBeforeAnySourceWrites() throws Exception {
+        TestLakehouse t = SparkExtension.newLakehouseWithConf(CONF);
+        LandingFiles.write(landing(t), "2024-01-01/erp/orders.csv", "order_id,customer_id,quantity,updated_at",
+                "O1,C1,3,2024-01-01T10:00:00Z");
+        LandingFiles.write(landing(t), "2024-01-01/erp/strict.csv", "id,v,extra", "a,1,x");
+        assertThatThrownBy(() -> ingestAll(t, D1, "orders", "strict")).isInstanceOf(IncompatibleSchemaException.class)
+                .hasMessageContaining("new column(s) [extra]");
+        var catalog = SourceCatalog.from(t.loaded().config());
+        assertThat(t.lakehouse().exists(IngestSourceAction.bronze(catalog.get("orders")))).as("orders not loaded either").isFalse();
+        assertThat(t.lakehouse().read(IngestLedger.TABLE).count()).as("no file recorded").isZero();
+        java.nio.file.Files.delete(landing(t).resolve("2024-01-01/erp/strict.csv"));
+        assertThat(ingestAll(t, D1, "orders", "strict")).extracting(IngestResult::source, IngestResult::rowsLoaded)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("orders", 1L), org.assertj.core.groups.Tuple.tuple("strict", 0L));
+    }
+
+    /** The file sources orders and events through {@link IngestAction}, two at a time. */
     private List<IngestResult> ingestAll(TestLakehouse t, LocalDate day) {
+        return ingestAll(t, day, "orders", "events");
+    }
+
+    private List<IngestResult> ingestAll(TestLakehouse t, LocalDate day, String... sources) {
         SourceCatalog catalog = SourceCatalog.from(t.loaded().config());
         return inIngestRun(t, day, run -> new IngestAction(t.lakehouse(), t.loaded().config().lakehouse().landing()).sources(catalog)
-                .only(List.of("orders", "events")).runDate(day).run(run).parallelism(2).execute());
+                .only(List.of(sources)).runDate(day).run(run).parallelism(2).execute());
     }
 }
