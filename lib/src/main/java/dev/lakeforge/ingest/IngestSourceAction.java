@@ -42,6 +42,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -329,9 +330,11 @@ public final class IngestSourceAction {
         Dataset<Row> rejectDf = null;
         Map<String, Long> rejectsPerFile = null;
         if (!resumed) {
-            rejectDf = SourceSpec.PARQUET.equals(spec.format()) ? rejectRows(spark.createDataFrame(List.of(), staged), ingestTime)
+            boolean parquet = SourceSpec.PARQUET.equals(spec.format());
+            rejectDf = parquet ? rejectRows(spark.createDataFrame(List.of(), staged), ingestTime)
                     : rejectRows(sink.gathered(spark, staged), ingestTime);
-            rejectsPerFile = rejectsPerFile(rejectDf);
+            Dataset<Row> gatheredRejects = rejectDf;
+            rejectsPerFile = parquet ? Map.of() : sink.perFileOnDriver(staged).orElseGet(() -> rejectsPerFile(gatheredRejects));
             long gathered = rejectsPerFile.values().stream().mapToLong(Long::longValue).sum();
             if (sink.spilled.value() > 0) {
                 run.count(spec.name() + ".rejects_via_files", sink.spilled.value());
@@ -633,13 +636,7 @@ public final class IngestSourceAction {
          * once each (a retried task's attempts meet the same lines: one row per file and byte offset).
          */
         Dataset<Row> gathered(SparkSession spark, StructType staged) {
-            Map<String, Row> distinct = new LinkedHashMap<>();
-            int file = staged.fieldIndex(StagingSchema.SOURCE_FILE);
-            int offset = staged.fieldIndex(StagingSchema.BYTE_OFFSET);
-            for (Row r : kept.value()) {
-                distinct.putIfAbsent(r.getString(file) + "@" + r.getLong(offset), r);
-            }
-            Dataset<Row> onDriver = spark.createDataFrame(new ArrayList<>(distinct.values()), staged);
+            Dataset<Row> onDriver = spark.createDataFrame(new ArrayList<>(keptOnce(staged).values()), staged);
             if (spilled.value() == 0) {
                 return onDriver;
             }
@@ -656,6 +653,31 @@ public final class IngestSourceAction {
             }
             return onDriver.unionByName(fromFiles.select(shaped.toArray(Column[]::new)))
                     .dropDuplicates(StagingSchema.SOURCE_FILE, StagingSchema.BYTE_OFFSET);
+        }
+
+        /** The rejected lines sent to the driver, once each (a retried task's attempts meet the same lines), by file and byte offset. */
+        private Map<String, Row> keptOnce(StructType staged) {
+            Map<String, Row> distinct = new LinkedHashMap<>();
+            int file = staged.fieldIndex(StagingSchema.SOURCE_FILE);
+            int offset = staged.fieldIndex(StagingSchema.BYTE_OFFSET);
+            for (Row r : kept.value()) {
+                distinct.putIfAbsent(r.getString(file) + "@" + r.getLong(offset), r);
+            }
+            return distinct;
+        }
+
+        /**
+         * Rejected lines per file, counted on the driver, when every one of them was sent there (none written to files):
+         * no Spark job for what is usually a handful of lines, or none. Empty when some were written to files.
+         */
+        Optional<Map<String, Long>> perFileOnDriver(StructType staged) {
+            if (spilled.value() > 0) {
+                return Optional.empty();
+            }
+            int file = staged.fieldIndex(StagingSchema.SOURCE_FILE);
+            Map<String, Long> out = new LinkedHashMap<>();
+            keptOnce(staged).values().forEach(r -> out.merge(r.getString(file), 1L, Long::sum));
+            return Optional.of(out);
         }
     }
 
