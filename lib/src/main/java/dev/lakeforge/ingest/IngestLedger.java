@@ -51,7 +51,9 @@ public final class IngestLedger {
             DataTypes.createStructField("recorded_at", DataTypes.TimestampType, false),
             DataTypes.createStructField("rows", DataTypes.LongType, true),
             DataTypes.createStructField("rejected", DataTypes.LongType, true),
-            DataTypes.createStructField("note", DataTypes.StringType, true)});
+            DataTypes.createStructField("note", DataTypes.StringType, true),
+            // added in 0.1 after the first ledgers were written: appends evolve an older ledger, whose rows have it null
+            DataTypes.createStructField("modified_at", DataTypes.TimestampType, true)});
 
     private final Lakehouse lakehouse;
 
@@ -64,10 +66,17 @@ public final class IngestLedger {
                         String note) {
     }
 
-    /** The state of one source in the ledger. */
-    public record State(Map<String, String> doneByChecksum, List<Row> pending, long pendingTxn) {
+    /** A file the ledger holds as handled (not pending): what the landing scan compares before reading it again. */
+    public record Recorded(long size, long modifiedAt, String checksum) {
+    }
+
+    /**
+     * The state of one source in the ledger: checksums handled (with the path first recorded for each), the rows of a
+     * load a stopped run left pending, and the handled files by relative path (those recorded with a modification time).
+     */
+    public record State(Map<String, String> doneByChecksum, List<Row> pending, long pendingTxn, Map<String, Recorded> recorded) {
         /** A source the ledger has no rows for. */
-        public static final State NONE = new State(Map.of(), List.of(), -1);
+        public static final State NONE = new State(Map.of(), List.of(), -1, Map.of());
 
         public boolean hasPending() {
             return !pending.isEmpty();
@@ -92,26 +101,35 @@ public final class IngestLedger {
             return Map.of();
         }
         Dataset<Row> ledger = lakehouse.read(TABLE);
+        org.apache.spark.sql.Column modified = java.util.Arrays.asList(ledger.columns()).contains("modified_at")
+                ? col("modified_at") : org.apache.spark.sql.functions.lit(null).cast(DataTypes.TimestampType);
         List<Row> rows = (filter == null ? ledger : ledger.where(filter))
-                .select("source", "relative_path", "checksum", "status", "txn_version").collectAsList();
+                .select(col("source"), col("relative_path"), col("checksum"), col("status"), col("txn_version"), col("size_bytes"),
+                        modified).collectAsList();
         Map<String, List<Row>> bySource = new HashMap<>();
         for (Row r : rows) {
-            bySource.computeIfAbsent(r.getString(0), k -> new ArrayList<>())
-                    .add(RowFactory.create(r.getString(1), r.getString(2), r.getString(3), r.isNullAt(4) ? null : r.getLong(4)));
+            bySource.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(RowFactory.create(r.getString(1), r.getString(2),
+                    r.getString(3), r.isNullAt(4) ? null : r.getLong(4), r.getLong(5), r.isNullAt(6) ? null : r.getTimestamp(6)));
         }
         Map<String, State> out = new HashMap<>();
         bySource.forEach((source, sourceRows) -> out.put(source, state(sourceRows)));
         return out;
     }
 
-    /** A source's state from its ledger rows (relative_path, checksum, status, txn_version). */
+    /** A source's state from its ledger rows (relative_path, checksum, status, txn_version, size_bytes, modified_at). */
     private static State state(List<Row> rows) {
         Map<String, String> done = new HashMap<>();
+        Map<String, Recorded> recorded = new HashMap<>();
         Set<Long> completed = new HashSet<>();
         for (Row r : rows) {
             String status = r.getString(2);
             if (!PENDING.equals(status)) {
                 done.putIfAbsent(r.getString(1), r.getString(0));
+                if (!r.isNullAt(5)) {
+                    // a file changed in place has rows for each content: its newest state is what the scan compares
+                    recorded.merge(r.getString(0), new Recorded(r.getLong(4), r.getTimestamp(5).getTime(), r.getString(1)),
+                            (a, b) -> a.modifiedAt() >= b.modifiedAt() ? a : b);
+                }
                 if (!r.isNullAt(3)) {
                     completed.add(r.getLong(3));
                 }
@@ -127,7 +145,7 @@ public final class IngestLedger {
         }
         long pendingTxn = txn;
         pending.removeIf(r -> r.getLong(3) != pendingTxn);
-        return new State(done, pending, pendingTxn);
+        return new State(done, pending, pendingTxn, recorded);
     }
 
     /** Creates the (empty) ledger unless it exists: before sources load in parallel, so that they do not race to create it. */
@@ -146,11 +164,11 @@ public final class IngestLedger {
             LandingFile f = e.file();
             rows.add(RowFactory.create(e.source(), f.path(), f.relative(), f.checksum(), f.size(),
                     f.batchDate().map(Date::valueOf).orElse(null), e.status(), e.txnVersion(), e.runId(), now, e.rows(),
-                    e.rejected(), e.note()));
+                    e.rejected(), e.note(), f.modifiedAt() > 0 ? new Timestamp(f.modifiedAt()) : null));
         }
         Dataset<Row> df = lakehouse.spark().createDataFrame(rows, SCHEMA).coalesce(1);
         ConflictRetry.run(lakehouse.retry(), "append to " + TABLE,
-                () -> df.write().format("delta").mode("append").save(lakehouse.path(TABLE)));
+                () -> df.write().format("delta").mode("append").option("mergeSchema", "true").save(lakehouse.path(TABLE)));
         return lakehouse.version(TABLE).orElseThrow();
     }
 

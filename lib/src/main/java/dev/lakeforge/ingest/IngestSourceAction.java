@@ -203,12 +203,12 @@ public final class IngestSourceAction {
     /** Scans the landing folder, sorts out what to load, and checks headers: reads only, writes nothing. */
     Plan plan() {
         Plan plan = new Plan();
-        Configuration hconf = lakehouse.spark().sparkContext().hadoopConfiguration();
-        plan.found.addAll(new LandingScanner(hconf, landing).scan(spec.path(), runDate));
-        plan.clock.lap("scan");
         IngestLedger ledger = new IngestLedger(lakehouse);
         IngestLedger.State state = ledgerState != null ? ledgerState : ledger.state(spec.name());
         plan.clock.lap("ledger");
+        Configuration hconf = lakehouse.spark().sparkContext().hadoopConfiguration();
+        plan.found.addAll(new LandingScanner(hconf, landing).scan(spec.path(), runDate, state.recorded()));
+        plan.clock.lap("scan");
 
         plan.resumed = state.hasPending();
         if (plan.resumed) {
@@ -229,6 +229,10 @@ public final class IngestSourceAction {
         } else {
             Map<String, String> seen = new HashMap<>(state.doneByChecksum());
             for (LandingFile f : plan.found) {
+                if (f.recorded()) {
+                    plan.skipped++; // handled by an earlier run (loaded, or noted as empty or a duplicate), not read again
+                    continue;
+                }
                 String earlier = seen.get(f.checksum());
                 if (earlier != null) {
                     if (earlier.equals(f.relative())) {

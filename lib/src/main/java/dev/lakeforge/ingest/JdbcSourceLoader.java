@@ -44,7 +44,7 @@ final class JdbcSourceLoader {
     IngestResult execute() {
         String pseudoPath = "jdbc:" + spec.name() + "/" + runDate;
         String checksum = sha256(pseudoPath);
-        LandingFile extract = new LandingFile(pseudoPath, pseudoPath, Optional.of(runDate), 0, checksum, LineIndex.NONE);
+        LandingFile extract = new LandingFile(pseudoPath, pseudoPath, Optional.of(runDate), 0, checksum, LineIndex.NONE, 0, false);
         IngestLedger ledger = new IngestLedger(lakehouse);
         TableName bronze = IngestSourceAction.bronze(spec);
         if (ledger.state(spec.name()).doneByChecksum().containsKey(checksum)) {

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -32,6 +33,16 @@ public final class LandingScanner {
     }
 
     public List<LandingFile> scan(String glob, LocalDate runDate) {
+        return scan(glob, runDate, Map.of());
+    }
+
+    /**
+     * As {@link #scan(String, LocalDate)}, but a file the ledger already holds with the same relative path, size and
+     * modification time ({@code recorded}) is not read again: it comes back {@link LandingFile#recorded()}, with the
+     * checksum the ledger holds. So a daily run reads only the new files, not the landing folder's whole history
+     * (a file changed in place gets a new modification time and is read).
+     */
+    public List<LandingFile> scan(String glob, LocalDate runDate, Map<String, IngestLedger.Recorded> recorded) {
         try {
             Path pattern = new Path(landing + "/" + glob);
             FileSystem fs = pattern.getFileSystem(hadoopConf);
@@ -51,9 +62,15 @@ public final class LandingScanner {
                 if (batch.isPresent() && batch.get().isAfter(runDate)) {
                     continue;
                 }
+                IngestLedger.Recorded known = recorded.get(relative);
+                if (known != null && known.size() == st.getLen() && known.modifiedAt() == st.getModificationTime()) {
+                    out.add(new LandingFile(full, relative, batch, st.getLen(), known.checksum(), LineIndex.NONE,
+                            st.getModificationTime(), true));
+                    continue;
+                }
                 LineIndex.Builder lines = new LineIndex.Builder();
                 String checksum = checksum(fs, st.getPath(), lines);
-                out.add(new LandingFile(full, relative, batch, st.getLen(), checksum, lines.build()));
+                out.add(new LandingFile(full, relative, batch, st.getLen(), checksum, lines.build(), st.getModificationTime(), false));
             }
             out.sort(Comparator.comparing((LandingFile f) -> f.batchDate().orElse(LocalDate.MIN)).thenComparing(LandingFile::relative));
             return out;

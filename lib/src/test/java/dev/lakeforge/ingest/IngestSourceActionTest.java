@@ -250,6 +250,54 @@ class IngestSourceActionTest {
         assertThat(r.rowsLoaded()).isZero();
         assertThat(t.lakehouse().read(IngestLedger.TABLE).where(col("status").equalTo("DUPLICATE")).first().<String>getAs("note"))
                 .contains("same content as 2024-01-01/erp/orders.csv");
+        IngestResult again = ingest(t, "orders", D2);
+        assertThat(again.filesDuplicate()).as("noted once, not on every run").isZero();
+        assertThat(again.filesSkipped()).isEqualTo(2);
+        assertThat(t.lakehouse().read(IngestLedger.TABLE).where(col("status").equalTo("DUPLICATE")).count()).isEqualTo(1);
+    }
+
+    @Test
+    void aFileTheLedgerHoldsIsNotReadAgainUnlessItChanged() throws Exception {
+        TestLakehouse t = SparkExtension.newLakehouseWithConf(CONF);
+        Path f = LandingFiles.write(landing(t), "2024-01-01/erp/orders.csv", "order_id,customer_id,quantity,updated_at",
+                "O1,C1,3,2024-01-01T10:00:00Z");
+        var bronze = IngestSourceAction.bronze(SourceCatalog.from(t.loaded().config()).get("orders"));
+        assertThat(ingest(t, "orders", D1).rowsLoaded()).isEqualTo(1);
+        java.nio.file.attribute.FileTime mtime = java.nio.file.Files.getLastModifiedTime(f);
+        // other bytes of the same length, modification time put back: a run that read the file would see new content
+        java.nio.file.Files.writeString(f, java.nio.file.Files.readString(f).replace("O1,C1", "O9,C9"));
+        java.nio.file.Files.setLastModifiedTime(f, mtime);
+        IngestResult unchanged = ingest(t, "orders", D1);
+        assertThat(unchanged.filesSkipped()).as("same path, size and time: not read").isEqualTo(1);
+        assertThat(unchanged.filesLoaded()).isZero();
+        // changed in place, so a new modification time: read, its content is new, loaded
+        java.nio.file.Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.from(mtime.toInstant().plusSeconds(60)));
+        assertThat(ingest(t, "orders", D1).filesLoaded()).isEqualTo(1);
+        assertThat(t.lakehouse().read(bronze).select("order_id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList())
+                .containsExactlyInAnyOrder("O1", "O9");
+        assertThat(ingest(t, "orders", D1).filesSkipped()).as("the ledger keeps the newest state of the path").isEqualTo(1);
+    }
+
+    @Test
+    void aLedgerWrittenBeforeModificationTimesWereRecordedStillSkipsByChecksumAndEvolves() throws Exception {
+        TestLakehouse t = SparkExtension.newLakehouseWithConf(CONF);
+        Path f = LandingFiles.write(landing(t), "2024-01-01/erp/orders.csv", "order_id,customer_id,quantity,updated_at",
+                "O1,C1,3,2024-01-01T10:00:00Z");
+        String checksum = LandingScanner.checksum(org.apache.hadoop.fs.FileSystem.getLocal(new org.apache.hadoop.conf.Configuration()),
+                new org.apache.hadoop.fs.Path(f.toString()), new LineIndex.Builder());
+        // the ledger as Lakeforge wrote it before it had modified_at: the file recorded as ingested
+        var old = new org.apache.spark.sql.types.StructType(java.util.Arrays.copyOf(IngestLedger.SCHEMA.fields(),
+                IngestLedger.SCHEMA.fields().length - 1));
+        t.spark().createDataFrame(List.of(org.apache.spark.sql.RowFactory.create("orders", f.toUri().toString(),
+                        "2024-01-01/erp/orders.csv", checksum, java.nio.file.Files.size(f), java.sql.Date.valueOf(D1), "INGESTED", 0L,
+                        "old-run", new java.sql.Timestamp(0), 1L, 0L, null)), old)
+                .write().format("delta").save(t.lakehouse().path(IngestLedger.TABLE));
+        assertThat(ingest(t, "orders", D1).filesSkipped()).as("known by checksum").isEqualTo(1);
+        LandingFiles.write(landing(t), "2024-01-02/erp/orders.csv", "order_id,customer_id,quantity,updated_at",
+                "O2,C2,3,2024-01-02T10:00:00Z");
+        assertThat(ingest(t, "orders", D2).filesLoaded()).isEqualTo(1);
+        assertThat(t.lakehouse().read(IngestLedger.TABLE).where(col("modified_at").isNotNull()).count())
+                .as("the ledger evolved; new rows have the time").isEqualTo(2);
     }
 
     @Test
