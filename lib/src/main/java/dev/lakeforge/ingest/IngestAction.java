@@ -99,7 +99,7 @@ public final class IngestAction {
             List<IngestSourceAction> actions = specs.stream().map(s -> new IngestSourceAction(lakehouse, landing).source(s)
                     .runDate(runDate).run(run).ledger(states.getOrDefault(s.name(), IngestLedger.State.NONE), txn)).toList();
             List<Integer> order = java.util.stream.IntStream.range(0, specs.size()).boxed().toList();
-            List<IngestSourceAction.Plan> plans = ConcurrentJobs.map(lakehouse.spark(), parallelism, "ingest planning", order,
+            List<IngestSourceAction.Plan> plans = ConcurrentJobs.map(lakehouse.spark(), parallelism, "ingest-plan", order,
                     i -> specs.get(i).name(), i -> actions.get(i).loadsFiles() ? actions.get(i).plan() : null);
             List<IngestLedger.Entry> pending = plans.stream().filter(java.util.Objects::nonNull)
                     .flatMap(p -> p.pending().stream()).toList();
