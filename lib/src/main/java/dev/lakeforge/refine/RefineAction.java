@@ -60,7 +60,7 @@ public final class RefineAction {
         return this;
     }
 
-    /** How many sources to refine at once (sources of one dependency level only). */
+    /** How many sources to refine at once (each starts once the sources whose silver tables it references are refined). */
     public RefineAction parallelism(int parallelism) {
         this.parallelism = Math.max(1, parallelism);
         return this;
@@ -91,18 +91,17 @@ public final class RefineAction {
         List<RefineWatermarks.Mark> marks = new ArrayList<>();
         AtomicInteger started = new AtomicInteger();
         try {
-            for (List<SourceSpec> level : levels(order)) {
-                List<RefineSourceAction> done = ConcurrentJobs.map(lakehouse.spark(), parallelism, "refine", level, SourceSpec::name, s -> {
-                    LOG.info("Refining {} ({}/{})", s.name(), started.incrementAndGet(), order.size());
-                    RefineSourceAction a = action(s);
-                    byName.put(s.name(), a.execute());
-                    return a;
-                });
-                for (RefineSourceAction a : done) {
-                    checks.addAll(a.checkResults());
-                    if (a.watermark() != null) {
-                        marks.add(a.watermark());
-                    }
+            List<RefineSourceAction> done = ConcurrentJobs.mapAfter(lakehouse.spark(), parallelism, "refine", prioritized(order),
+                    SourceSpec::name, s -> prerequisites(s, order), s -> {
+                        LOG.info("Refining {} ({}/{})", s.name(), started.incrementAndGet(), order.size());
+                        RefineSourceAction a = action(s);
+                        byName.put(s.name(), a.execute());
+                        return a;
+                    });
+            for (RefineSourceAction a : done) {
+                checks.addAll(a.checkResults());
+                if (a.watermark() != null) {
+                    marks.add(a.watermark());
                 }
             }
             // one commit each for every source's check results and watermarks
@@ -120,28 +119,56 @@ public final class RefineAction {
     }
 
     /**
-     * The sources in groups that can be refined at once: a source comes in a later group than every source whose
-     * silver table it references, so its referential checks see the dimension as this run left it.
+     * The sources whose silver tables {@code s} checks references against, among those this run refines: {@code s}
+     * starts once they are refined, so its referential checks see the dimensions as this run left them.
      */
-    static List<List<SourceSpec>> levels(List<SourceSpec> ordered) {
-        Map<String, Integer> level = new HashMap<>();
-        List<List<SourceSpec>> out = new ArrayList<>();
-        for (SourceSpec s : ordered) {
-            int l = 0;
-            for (var ref : s.references()) {
-                TableName t = TableName.parse(ref.table());
-                Integer dep = level.get(t.table());
-                if (t.layer().equals("silver") && dep != null && !t.table().equals(s.name())) {
-                    l = Math.max(l, dep + 1);
-                }
+    static List<SourceSpec> prerequisites(SourceSpec s, List<SourceSpec> refined) {
+        List<SourceSpec> out = new ArrayList<>();
+        for (var ref : s.references()) {
+            TableName t = TableName.parse(ref.table());
+            if (t.layer().equals("silver") && !t.table().equals(s.name())) {
+                refined.stream().filter(o -> o.name().equals(t.table())).findFirst().ifPresent(out::add);
             }
-            level.put(s.name(), l);
-            while (out.size() <= l) {
-                out.add(new ArrayList<>());
-            }
-            out.get(l).add(s);
         }
         return out;
+    }
+
+    /**
+     * The order in which ready sources start: first those that most others wait for (the dimensions, then the
+     * orders that order lines check), then the largest bronze tables, so that the long refines do not start last
+     * and run alone at the end.
+     */
+    List<SourceSpec> prioritized(List<SourceSpec> order) {
+        Map<String, Integer> waiting = new HashMap<>();
+        for (SourceSpec s : order) {
+            waiting.put(s.name(), dependents(s, order, new java.util.HashSet<>()));
+        }
+        Map<String, Long> bytes = new HashMap<>();
+        for (SourceSpec s : order) {
+            bytes.put(s.name(), bronzeBytes(s));
+        }
+        return order.stream().sorted(java.util.Comparator.<SourceSpec>comparingInt(s -> -waiting.get(s.name()))
+                .thenComparingLong(s -> -bytes.get(s.name()))).toList();
+    }
+
+    /** How many of {@code order} wait, directly or through others, for {@code s}. */
+    private static int dependents(SourceSpec s, List<SourceSpec> order, java.util.Set<String> seen) {
+        int n = 0;
+        for (SourceSpec o : order) {
+            if (prerequisites(o, order).contains(s) && seen.add(o.name())) {
+                n += 1 + dependents(o, order, seen);
+            }
+        }
+        return n;
+    }
+
+    private long bronzeBytes(SourceSpec s) {
+        try {
+            org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(lakehouse.path(dev.lakeforge.ingest.IngestSourceAction.bronze(s)));
+            return lakehouse.fileSystem().exists(p) ? lakehouse.fileSystem().getContentSummary(p).getLength() : 0;
+        } catch (java.io.IOException e) {
+            return 0; // only an ordering hint
+        }
     }
 
     private RefineSourceAction action(SourceSpec s) {

@@ -57,4 +57,57 @@ class ConcurrentJobsTest {
                 s -> Thread.currentThread().getName());
         assertThat(names).containsOnly(caller);
     }
+
+    @Test
+    void anItemStartsOnceItsPrerequisitesFinishAndNoLater() throws Exception {
+        SparkSession spark = SparkExtension.spark();
+        List<String> log = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        java.util.concurrent.CountDownLatch slowMayEnd = new java.util.concurrent.CountDownLatch(1);
+        // "lines" needs "orders"; "slow" is unrelated and still running when "orders" ends: "lines" must not wait for it
+        java.util.Map<String, List<String>> needs = java.util.Map.of("lines", List.of("orders"));
+        List<String> out = ConcurrentJobs.mapAfter(spark, 2, "test", List.of("lines", "slow", "orders"), s -> s,
+                s -> needs.getOrDefault(s, List.of()), s -> {
+                    log.add("start " + s);
+                    if (s.equals("slow")) {
+                        try {
+                            assertThat(slowMayEnd.await(60, java.util.concurrent.TimeUnit.SECONDS)).as("lines started while slow ran").isTrue();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    if (s.equals("lines")) {
+                        slowMayEnd.countDown();
+                    }
+                    log.add("end " + s);
+                    return s.toUpperCase(java.util.Locale.ROOT);
+                });
+        assertThat(out).containsExactly("LINES", "SLOW", "ORDERS");
+        assertThat(log.indexOf("start lines")).isGreaterThan(log.indexOf("end orders")).isLessThan(log.indexOf("end slow"));
+        // one at a time: in priority order, each after its prerequisites
+        List<String> order = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        ConcurrentJobs.mapAfter(spark, 1, "test", List.of("lines", "slow", "orders"), s -> s, s -> needs.getOrDefault(s, List.of()),
+                s -> order.add(s));
+        assertThat(order).containsExactly("slow", "orders", "lines");
+    }
+
+    @Test
+    void aCycleIsRefusedBeforeAnythingRunsAndAFailureStopsWhatWaitsForIt() {
+        SparkSession spark = SparkExtension.spark();
+        java.util.Map<String, List<String>> cycle = java.util.Map.of("a", List.of("b"), "b", List.of("a"));
+        Set<String> ran = ConcurrentHashMap.newKeySet();
+        assertThatThrownBy(() -> ConcurrentJobs.mapAfter(spark, 2, "test", List.of("a", "b", "c"), s -> s,
+                s -> cycle.getOrDefault(s, List.of()), ran::add)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cycle").hasMessageContaining("[a, b]");
+        assertThat(ran).isEmpty();
+        java.util.Map<String, List<String>> needs = java.util.Map.of("lines", List.of("orders"));
+        assertThatThrownBy(() -> ConcurrentJobs.mapAfter(spark, 2, "test", List.of("orders", "lines"), s -> s,
+                s -> needs.getOrDefault(s, List.of()), s -> {
+                    ran.add(s);
+                    if (s.equals("orders")) {
+                        throw new IllegalStateException("orders is broken");
+                    }
+                    return s;
+                })).hasMessage("orders is broken");
+        assertThat(ran).containsExactly("orders");
+    }
 }
