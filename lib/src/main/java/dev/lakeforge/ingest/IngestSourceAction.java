@@ -292,6 +292,7 @@ public final class IngestSourceAction {
         }
         SparkSession spark = lakehouse.spark();
         dev.lakeforge.runs.StepClock clock = plan.clock;
+        clock.lap("waiting"); // for the other sources' plans and the ledger commit, when IngestAction loads several
         List<LandingFile> toLoad = plan.toLoad;
         List<String> newColumns = plan.newColumns;
         long txn = plan.txn;
