@@ -17,8 +17,9 @@ import java.util.function.BiConsumer;
  *   List&lt;IngestResult&gt; r = new IngestAction(lakehouse, landing).sources(catalog).runDate(d).run(jobRun)
  *           .parallelism(3).onSourceDone((result, took) -&gt; ...).execute();
  * </pre>
- * Each source is an independent {@link IngestSourceAction} (its own ledger transaction, bronze table and rejects),
- * so a failure in one source leaves the others' loads committed and the failed one resumable.
+ * Each source is an {@link IngestSourceAction} with its own Delta transaction ids for its bronze table and rejects;
+ * the file ledger takes two commits per run for all of them (see {@link #execute()}). A failure in one source's
+ * load leaves the others' loads committed and recorded, and the failed one resumable.
  * <p>
  * One ingest at a time per lakehouse: the action holds the lakehouse-wide {@value #LOCK} lock ({@link RunLock}) while
  * it runs, whatever the run date, because every load reads and writes the one file ledger — two ingests that
