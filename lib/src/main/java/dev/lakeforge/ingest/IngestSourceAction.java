@@ -180,10 +180,6 @@ public final class IngestSourceAction {
         boolean resumed;
         final dev.lakeforge.runs.StepClock clock = new dev.lakeforge.runs.StepClock();
 
-        String source() {
-            return spec.name();
-        }
-
         /** The ledger rows to commit before anything is written: the files to load as PENDING (none when finishing a stopped load). */
         List<IngestLedger.Entry> pending() {
             List<IngestLedger.Entry> out = new ArrayList<>();
@@ -617,6 +613,7 @@ public final class IngestSourceAction {
         final org.apache.spark.util.LongAccumulator rejected;
         final org.apache.spark.util.LongAccumulator spilled;
         final org.apache.spark.util.CollectionAccumulator<Row> kept;
+        private transient Map<String, Row> keptOnce; // the kept lines once each, after the load ran
         final String spillDir;
         int rowsPerTask = 1;
         long charsPerTask = 1;
@@ -662,12 +659,16 @@ public final class IngestSourceAction {
 
         /** The rejected lines sent to the driver, once each (a retried task's attempts meet the same lines), by file and byte offset. */
         private Map<String, Row> keptOnce(StructType staged) {
+            if (keptOnce != null) {
+                return keptOnce; // gathered() and perFileOnDriver() both need it, once the load has run
+            }
             Map<String, Row> distinct = new LinkedHashMap<>();
             int file = staged.fieldIndex(StagingSchema.SOURCE_FILE);
             int offset = staged.fieldIndex(StagingSchema.BYTE_OFFSET);
             for (Row r : kept.value()) {
                 distinct.putIfAbsent(r.getString(file) + "@" + r.getLong(offset), r);
             }
+            keptOnce = distinct;
             return distinct;
         }
 

@@ -163,11 +163,7 @@ public final class RunLock {
 
     /** The run holding the lock of this job and run date; empty when it is free, half-written or vanishes while read. */
     public Optional<Holder> holder(String job, LocalDate runDate) {
-        try {
-            return read(file(job, runDate));
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+        return holderOf(file(job, runDate));
     }
 
     private Path file(String job, LocalDate runDate) {
@@ -194,8 +190,12 @@ public final class RunLock {
 
     /** The run holding the lakehouse-wide lock {@code name}; empty when it is free. */
     public Optional<Holder> holder(String name) {
+        return holderOf(file(name));
+    }
+
+    private Optional<Holder> holderOf(Path file) {
         try {
-            return read(file(name));
+            return read(file);
         } catch (IOException e) {
             return Optional.empty();
         }

@@ -36,12 +36,7 @@ public final class ConcurrentJobs {
             }
             return out;
         }
-        AtomicInteger threadNo = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, items.size()), r -> {
-            Thread t = new Thread(r, "lakeforge-" + stage + "-" + threadNo.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool = pool(stage, Math.min(parallelism, items.size()));
         java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
         try {
             List<Future<R>> futures = new ArrayList<>();
@@ -114,12 +109,7 @@ public final class ConcurrentJobs {
         Object[] results = new Object[n];
         boolean[] started = new boolean[n];
         int threads = Math.max(1, Math.min(parallelism, n));
-        AtomicInteger threadNo = new AtomicInteger();
-        ExecutorService pool = threads <= 1 ? null : Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "lakeforge-" + stage + "-" + threadNo.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool = threads <= 1 ? null : pool(stage, threads);
         java.util.concurrent.ExecutorCompletionService<Integer> done = pool == null ? null
                 : new java.util.concurrent.ExecutorCompletionService<>(pool);
         Throwable first = null;
@@ -194,6 +184,16 @@ public final class ConcurrentJobs {
             out.add(typed);
         }
         return out;
+    }
+
+    /** Daemon threads named {@code lakeforge-<stage>-<n>}. */
+    private static ExecutorService pool(String stage, int threads) {
+        AtomicInteger threadNo = new AtomicInteger();
+        return Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "lakeforge-" + stage + "-" + threadNo.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Throws the first failure as it was (wrapped only when it is a checked exception); nothing when there was none. */
